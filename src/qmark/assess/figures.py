@@ -1,0 +1,92 @@
+"""Report-wide figures: how much of the analysis explains rather than describes or judges,
+how hindsight-laden it is, what kind of explanations it gives, and what it cites."""
+from __future__ import annotations
+
+from statistics import median
+
+from qmark.assess.records import Citation, Figures, Flag
+from qmark.assess.scoring import location
+from qmark.report import Paragraph, Report
+from qmark.signals import Annotations
+
+ANALYSIS_ROLES = ("analysis", "findings")
+WIDER_ANALYSIS_ROLES = ("analysis", "findings", "chronology", "conclusions")
+NOT_ANALYSIS = ("front_matter", "contents", "introduction", "terms_of_reference", "method",
+                "recommendations", "references", "glossary", "appendix", "family_involvement")
+
+
+def analysis_paragraphs(report: Report) -> list[Paragraph]:
+    """Where the analysis is: analysis and findings sections; failing that, the wider set; failing
+    that (a report without recognisable headings), everything but the framing sections."""
+    main = [p for p in report.paragraphs if p.kind != "heading" and report.documents[p.document].is_main]
+    for roles in (ANALYSIS_ROLES, WIDER_ANALYSIS_ROLES):
+        chosen = [p for p in main if p.role in roles]
+        if report.word_count(chosen) >= 300:
+            return chosen
+    return [p for p in main if p.analysed and p.role not in NOT_ANALYSIS]
+
+
+EXPLAINING = {"explanation_systemic", "explanation_individual"}
+DESCRIBING_OR_JUDGING = {"description", "evaluation", "hindsight_judgement"}
+
+
+def compute(report: Report, annotations: Annotations, currency=None) -> tuple[Figures, list[Flag]]:
+    paras = analysis_paragraphs(report)
+    para_ids = {p.index for p in paras}
+    words = report.word_count(paras)
+    sentences = [s for s in report.sentences if s.paragraph in para_ids]
+    explaining = describing = 0
+    for s in sentences:
+        labels = annotations.labels_of(s.index)
+        if labels & EXPLAINING:
+            explaining += 1
+        elif labels & DESCRIBING_OR_JUDGING:
+            describing += 1
+    in_analysis = lambda label: [a for a in annotations.with_label(label) if a.paragraph in para_ids]  # noqa: E731
+    hindsight = in_analysis("hindsight_judgement")
+    flags: list[Flag] = []
+    for a in annotations.with_label("hindsight_judgement"):
+        p = report.paragraphs[a.paragraph]
+        s = report.sentences[a.sentence]
+        flags.append(Flag(kind="hindsight_judgement", location=location(report, p),
+                          quote=report.text[s.start:s.end], reason=a.reason))
+    for a in annotations.with_label("explanation_individual"):
+        p = report.paragraphs[a.paragraph]
+        s = report.sentences[a.sentence]
+        flags.append(Flag(kind="individual_explanation", location=location(report, p),
+                          quote=report.text[s.start:s.end], reason=a.reason))
+    citations: list[Citation] = []
+    newest = med = None
+    if currency is not None:
+        for c in currency.citations:
+            p = report.paragraphs[c.paragraph] if c.paragraph is not None else None
+            citations.append(Citation(text=c.text, kind=c.kind, year=c.year, age_at_report=c.age,
+                                      entry=c.entry_id, location=location(report, p) if p else None))
+        for f in currency.findings:
+            p = report.paragraphs[f.paragraph] if f.paragraph is not None else None
+            quote = report.text[f.start:f.end] if f.start is not None and f.end is not None else ""
+            flags.append(Flag(kind=f.kind, location=location(report, p) if p else None, quote=quote, reason=f.message))
+        ages = [c.age for c in currency.citations if c.age is not None and c.kind != "guidance"]
+        years = [c.year for c in currency.citations if c.year is not None and c.kind != "guidance"]
+        newest = max(years) if years else None
+        med = float(median(ages)) if ages else None
+    judged = explaining + describing
+    figures = Figures(
+        words=report.word_count([p for p in report.paragraphs if p.analysed and p.kind != "heading"]),
+        analysis_words=words,
+        analysis_sections=sorted({report.sections[p.section].heading for p in paras if p.section is not None},
+                                 key=lambda h: next(s.index for s in report.sections if s.heading == h)),
+        hindsight_judgements=len(hindsight),
+        hindsight_per_1000_words=round(len(hindsight) * 1000 / words, 2) if words else 0.0,
+        hindsight_mitigations=len(in_analysis("hindsight_mitigation")),
+        analysis_sentences=len(sentences),
+        explaining_sentences=explaining,
+        describing_or_judging_sentences=describing,
+        explain_share=round(explaining / judged, 3) if judged else 0.0,
+        systemic_explanations=len(in_analysis("explanation_systemic")),
+        individual_explanations=len(in_analysis("explanation_individual")),
+        citations=citations,
+        newest_research_year=newest,
+        median_research_age=med,
+    )
+    return figures, flags

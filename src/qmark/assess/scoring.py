@@ -1,0 +1,168 @@
+"""One question: gather its signals by paragraph, weigh them, and suggest a rating."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from qmark.assess.records import Evidence, Location, QuestionResult, RATING_LABELS, Signal
+from qmark.assess.signals import Hit
+from qmark.assess.thresholds import Thresholds, decide, strengths
+from qmark.framework import Framework, Question
+from qmark.report import Paragraph, Report
+
+MAX_EVIDENCE = 6
+MAX_QUOTE_SENTENCES = 3
+
+
+@dataclass
+class _ParagraphScore:
+    paragraph: int
+    score: float = 0.0
+    hits: list[Hit] = field(default_factory=list)
+
+
+def location(report: Report, p: Paragraph) -> Location:
+    doc = report.documents[p.document] if report.documents else None
+    section = report.sections[p.section] if p.section is not None else None
+    return Location(
+        document=doc.name if doc else "",
+        page=p.page,
+        paragraph=p.number,
+        paragraph_index=p.index,
+        section=section.heading if section else None,
+        section_role=p.role,
+        label=report.location(p),
+    )
+
+
+def _evidence(report: Report, ps: _ParagraphScore, top: float) -> Evidence:
+    p = report.paragraphs[ps.paragraph]
+    sent_ids = sorted({h.sentence for h in ps.hits if h.sentence is not None})[:MAX_QUOTE_SENTENCES]
+    if sent_ids:
+        start = report.sentences[sent_ids[0]].start
+        end = report.sentences[sent_ids[-1]].end
+    else:
+        start, end = min(h.start for h in ps.hits), max(h.end for h in ps.hits)
+    seen: set[tuple[str, str]] = set()
+    signals = []
+    for h in sorted(ps.hits, key=lambda h: -h.score):
+        if (h.label, h.reason) not in seen:
+            seen.add((h.label, h.reason))
+            signals.append(Signal(label=h.label, reason=h.reason, start=h.start, end=h.end))
+    return Evidence(
+        id=report.evidence_id(p),
+        location=location(report, p),
+        quote=report.text[start:end],
+        start=start,
+        end=end,
+        paragraph_text=report.text[p.start:p.end],
+        quote_in_paragraph=(start - p.start, end - p.start),
+        signals=signals,
+        score=round(ps.score / top, 3) if top else 0.0,
+    )
+
+
+def _gather(report: Report, hits: list[Hit], weights: dict[str, float], question: Question, elsewhere: float) -> dict[int, _ParagraphScore]:
+    by_para: dict[int, _ParagraphScore] = {}
+    look_in = set(question.look_in)
+    # One signal per sentence and label: a sentence does not count twice for the same thing.
+    seen: set[tuple[str, int | None, int]] = set()
+    for h in hits:
+        w = weights.get(h.label)
+        if not w:
+            continue
+        key = (h.label, h.sentence, h.paragraph)
+        if key in seen:
+            continue
+        seen.add(key)
+        role = report.paragraphs[h.paragraph].role
+        factor = 1.0 if role in look_in else elsewhere
+        if factor == 0:
+            continue
+        ps = by_para.setdefault(h.paragraph, _ParagraphScore(h.paragraph))
+        ps.score += w * factor
+        ps.hits.append(h)
+    return by_para
+
+
+def _ranked(by_para: dict[int, _ParagraphScore]) -> list[_ParagraphScore]:
+    return sorted(by_para.values(), key=lambda ps: (-ps.score, ps.paragraph))
+
+
+@dataclass
+class Scored:
+    """The measured side of a question, before thresholds: what calibration replays."""
+    question: str
+    support: float
+    against: float
+    supporting: list[_ParagraphScore]
+    countering: list[_ParagraphScore]
+
+
+def measure(report: Report, hits: list[Hit], question: Question, framework: Framework, analysis_words: int) -> Scored:
+    sup = _gather(report, hits, {s.signal: s.weight for s in question.supports}, question, framework.elsewhere_factor)
+    ag = _gather(report, hits, {s.signal: s.weight for s in question.against}, question, framework.elsewhere_factor)
+    support = sum(ps.score for ps in sup.values())
+    against = sum(ps.score for ps in ag.values())
+    if question.density:
+        against = against * 1000 / max(analysis_words, 500)
+        support = support * 1000 / max(analysis_words, 500) if question.id in ("q3",) else support
+    return Scored(question.id, support, against, _ranked(sup), _ranked(ag))
+
+
+def rate(report: Report, scored: Scored, question: Question, thresholds: Thresholds) -> QuestionResult:
+    cuts = thresholds.cuts(question.id)
+    s, a = strengths(scored.support, scored.against, cuts)
+    rating, margin = decide(s, a, cuts)
+    confidence = thresholds.confidence_for(margin)
+    top_s = scored.supporting[0].score if scored.supporting else 0.0
+    top_a = scored.countering[0].score if scored.countering else 0.0
+    evidence = [_evidence(report, ps, top_s) for ps in scored.supporting[:MAX_EVIDENCE]]
+    counter = [_evidence(report, ps, top_a) for ps in scored.countering[:MAX_EVIDENCE]]
+    not_found = question.not_found if not evidence else None
+    return QuestionResult(
+        question=question.id,
+        number=question.number,
+        short=question.short,
+        text=question.text,
+        rating=rating,  # type: ignore[arg-type]
+        confidence=round(confidence, 2),
+        needs_human_read=confidence < thresholds.human_read_below,
+        rationale=_rationale(rating, question, evidence, counter, scored, confidence < thresholds.human_read_below),
+        evidence=evidence,
+        counter_evidence=counter,
+        not_found=not_found,
+        support=round(s, 3),
+        against=round(a, 3),
+    )
+
+
+def _cite(ev: Evidence) -> str:
+    reason = ev.signals[0].reason if ev.signals else ""
+    return f"{ev.location.label}: {reason}" if reason else ev.location.label
+
+
+def _rationale(rating: str, q: Question, evidence: list[Evidence], counter: list[Evidence], scored: Scored, unsure: bool) -> str:
+    label = RATING_LABELS[rating]
+    n_sup, n_ag = len(scored.supporting), len(scored.countering)
+    parts: list[str] = []
+    if rating == "not_evidenced":
+        parts.append(f"{label}: {q.not_found}")
+    else:
+        if evidence:
+            more = f" {n_sup - 1} more passage{'s' if n_sup != 2 else ''} point the same way." if n_sup > 1 else ""
+            parts.append(f"{label}. Strongest evidence: {_cite(evidence[0])}.{more}")
+        else:
+            parts.append(f"{label}. No passage was found that {_lower_first(q.evidence_means).rstrip('.')}.")
+        if counter:
+            more = f" and {n_ag - 1} other passage{'s' if n_ag != 2 else ''}" if n_ag > 1 else ""
+            parts.append(f"Counting against it: {_cite(counter[0])}{more}.")
+        elif q.against:
+            parts.append("Nothing was found that counts against it.")
+    if unsure:
+        parts.append("The evidence sits close to the line between two ratings: read the passages before relying on this suggestion.")
+    return " ".join(parts)
+
+
+def _lower_first(s: str) -> str:
+    return s[:1].lower() + s[1:] if s else s

@@ -1,0 +1,69 @@
+"""Rating thresholds (data/thresholds.yaml): validated, and the one place ratings are cut."""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+from qmark.data import DataFileError, data_path, load_yaml, validation_message
+
+
+class Cuts(BaseModel, extra="forbid"):
+    support_scale: float = Field(gt=0)
+    against_scale: float = Field(gt=0)
+    against_weight: float = Field(ge=0)
+    none_below: float = Field(ge=0, le=1)
+    met_from: float
+    not_met_below: float
+
+
+class Thresholds(BaseModel, extra="forbid"):
+    default: Cuts
+    human_read_below: float = Field(0.6, ge=0, le=1)
+    confidence: list[tuple[float, float]] = Field(min_length=1)
+    questions: dict[str, dict[str, float]] = {}
+
+    def cuts(self, qid: str) -> Cuts:
+        return Cuts(**{**self.default.model_dump(), **self.questions.get(qid, {})})
+
+    def confidence_for(self, margin: float) -> float:
+        for upper, conf in self.confidence:
+            if margin <= upper:
+                return conf
+        return self.confidence[-1][1]
+
+
+@lru_cache(maxsize=4)
+def load_thresholds(path: str | None = None) -> Thresholds:
+    file = Path(path) if path else data_path("thresholds.yaml")
+    try:
+        t = Thresholds.model_validate(load_yaml(file))
+    except ValidationError as exc:
+        raise DataFileError(validation_message(file, exc)) from None
+    for qid, over in t.questions.items():
+        unknown = set(over) - set(Cuts.model_fields)
+        if unknown:
+            raise DataFileError(f"{file}: field 'questions.{qid}': unknown setting(s) {sorted(unknown)}")
+    return t
+
+
+def strengths(support: float, against: float, cuts: Cuts) -> tuple[float, float]:
+    s = 1 - math.exp(-support / cuts.support_scale)
+    a = 1 - math.exp(-against / cuts.against_scale)
+    return s, a
+
+
+def decide(s: float, a: float, cuts: Cuts) -> tuple[str, float]:
+    """The rating, and how far the evidence sits from the nearest cut (the margin)."""
+    z = s - cuts.against_weight * a
+    none_margin = cuts.none_below - max(s, a)
+    if none_margin > 0:
+        return "not_evidenced", none_margin
+    margins = [abs(none_margin)]
+    if z >= cuts.met_from:
+        return "met", min(margins + [z - cuts.met_from])
+    if z <= cuts.not_met_below:
+        return "not_met", min(margins + [cuts.not_met_below - z])
+    return "partly_met", min(margins + [cuts.met_from - z, z - cuts.not_met_below])

@@ -1,0 +1,202 @@
+"""The command line: a thin shell over qmark.assess. Errors are one line, never a traceback."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from qmark import __version__
+
+log = logging.getLogger("qmark")
+
+SAMPLE = "child_m_lcspr_2022.md"
+SAMPLE_WORKING = "child_m_terms_of_reference.md"
+
+
+class UsageError(Exception):
+    """A problem with what the user typed; str() is the message."""
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+
+
+def sample_path(name: str = SAMPLE) -> Path:
+    return Path(str(resources.files("qmark.samples").joinpath(name)))
+
+
+def _outputs(arg: str | None, stem: str, suffix: str, several: bool) -> Path | None:
+    if not arg:
+        return None
+    p = Path(arg)
+    if several:
+        p.mkdir(parents=True, exist_ok=True)
+        return p / f"{stem}{suffix}"
+    if p.is_dir():
+        return p / f"{stem}{suffix}"
+    return p
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from qmark.assess import assess
+    from qmark.ingest import IngestError
+    from qmark.render import html, jsonout, terminal
+
+    console = Console()
+    err = Console(stderr=True)
+    several = len(args.files) > 1
+    failures: list[str] = []
+    for i, f in enumerate(args.files):
+        try:
+            a = assess(f, args.with_docs, framework=args.framework, report_date=args.date, max_mb=args.max_mb)
+        except IngestError as exc:
+            failures.append(str(exc))
+            err.print(f"qmark: {exc}", markup=False, highlight=False)
+            continue
+        stem = Path(f).stem
+        if not args.quiet:
+            if i:
+                console.print()
+            terminal.render(a, console)
+        j = _outputs(args.json, stem, ".json", several)
+        h = _outputs(args.html, stem, ".html", several)
+        if j:
+            jsonout.write(a, j)
+            console.print(f"JSON written to {j}")
+        if h:
+            html.write(a, h)
+            console.print(f"HTML report written to {h}")
+    if failures:
+        if several:
+            err.print(f"qmark: {len(failures)} of {len(args.files)} documents could not be assessed:", highlight=False)
+            for line in failures:
+                err.print(f"  {line}", markup=False, highlight=False)
+        return 2
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    args.files = [str(sample_path())]
+    args.with_docs = [str(sample_path(SAMPLE_WORKING))]
+    args.json = args.json
+    args.html = args.html or "qmark-demo.html"
+    args.framework, args.date, args.max_mb, args.quiet = None, None, 100, False
+    print("Assessing the built-in fictional sample: Local Child Safeguarding Practice Review, Child M (2022),")
+    print("with its terms of reference as a working document.\n")
+    code = cmd_assess(args)
+    if code == 0:
+        print(f"\nOpen {Path(args.html).resolve()} in a web browser to read the evidence for each question.")
+    return code
+
+
+def cmd_guide(args: argparse.Namespace) -> int:
+    from qmark.knowledge.guide import guide_text
+    try:
+        print(guide_text(args.question))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    import json
+
+    from qmark.render.jsonout import schema
+    print(json.dumps(schema(), indent=2))
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from qmark.evaluate.run import main as evaluate_main
+    return evaluate_main(args)
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from qmark.evaluate.calibrate import main as calibrate_main
+    return calibrate_main(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="qmark", description="Assess the analysis in a case review against the SCIE Analysis quality marker. Works offline.")
+    p.add_argument("--version", action="version", version=f"qmark {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true", help="say more about what is happening (never prints report text)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    a = sub.add_parser("assess", help="assess one or more review reports")
+    a.add_argument("files", nargs="+", metavar="FILE", help="report(s): PDF, DOCX, HTML, Markdown or text; each is assessed on its own")
+    a.add_argument("--with", dest="with_docs", action="append", default=[], metavar="DOC",
+                   help="a working document (terms of reference, minutes, reviewer's statement) read together with the report; repeat for more")
+    a.add_argument("--json", metavar="PATH", help="write the assessment as JSON (a folder when several reports are given)")
+    a.add_argument("--html", metavar="PATH", help="write a self-contained HTML report (a folder when several reports are given)")
+    a.add_argument("--framework", metavar="FILE", help="use another quality marker file instead of the Analysis marker")
+    a.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the report's date, when it cannot be read from the report")
+    a.add_argument("--max-mb", type=float, default=100, metavar="N", help="refuse files larger than this (default 100 MB)")
+    a.add_argument("-q", "--quiet", action="store_true", help="no terminal summary")
+    a.set_defaults(func=cmd_assess)
+
+    d = sub.add_parser("demo", help="assess the built-in fictional sample report and write qmark-demo.html")
+    d.add_argument("--html", metavar="PATH", help="where to write the HTML report (default qmark-demo.html)")
+    d.add_argument("--json", metavar="PATH", help="also write JSON")
+    d.set_defaults(func=cmd_demo)
+
+    g = sub.add_parser("guide", help="guidance for assessors: all questions, or one (e.g. qmark guide q6)")
+    g.add_argument("question", nargs="?", help="a question id, q1 to q11")
+    g.set_defaults(func=cmd_guide)
+
+    e = sub.add_parser("evaluate", help="measure agreement with a labelled corpus (see corpus/README.md)")
+    e.add_argument("folder", help="folder of reports with NAME.gold.json beside each")
+    e.add_argument("--json", metavar="PATH", help="write the figures as JSON")
+    e.add_argument("--fitted", action="store_true", help="score with the shipped thresholds instead of cross-validated ones")
+    e.add_argument("--folds", type=int, default=0, help="cross-validation folds (default: one report per fold)")
+    e.add_argument("--semantic", action="store_true", help="also use the optional sentence-embedding layer (pip install qmark[semantic])")
+    e.set_defaults(func=cmd_evaluate)
+
+    c = sub.add_parser("calibrate", help="fit rating thresholds on a labelled corpus and write them to a file")
+    c.add_argument("folder", help="folder of reports with NAME.gold.json beside each")
+    c.add_argument("--out", metavar="FILE", help="where to write the thresholds (default: print a summary only)")
+    c.set_defaults(func=cmd_calibrate)
+
+    s = sub.add_parser("schema", help="print the JSON schema of the assessment output")
+    s.set_defaults(func=cmd_schema)
+
+    try:
+        from qmark.web.cli import add_commands
+    except ImportError:  # the web app is optional at import time
+        pass
+    else:
+        add_commands(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    from qmark.data import DataFileError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="qmark: %(message)s")
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args)
+    except (UsageError, DataFileError) as exc:
+        print(f"qmark: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("qmark: stopped", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"qmark: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""Data files that experts may want to change live here, validated where they are loaded."""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class DataFileError(Exception):
+    """A data file failed validation. str() names the file, the field and the problem."""
+
+
+def data_path(name: str) -> Path:
+    return Path(str(resources.files("qmark.data").joinpath(name)))
+
+
+def load_yaml(name_or_path: str | Path) -> Any:
+    path = Path(name_or_path)
+    if not path.is_absolute() and not path.exists():
+        path = data_path(str(name_or_path))
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: file not found") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise DataFileError(f"{path}: not valid YAML{where}") from None
+
+
+def validation_message(path: str | Path, exc: Exception) -> str:
+    """One line from a pydantic ValidationError: file, field path, problem."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        loc = ".".join(str(x) for x in first.get("loc", ())) or "(top level)"
+        extra = f" (and {len(errors()) - 1} more problems)" if len(errors()) > 1 else ""
+        return f"{path}: field '{loc}': {first.get('msg', 'invalid')}{extra}"
+    return f"{path}: {exc}"

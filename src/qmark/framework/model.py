@@ -1,0 +1,101 @@
+"""The framework model. A marker file that breaks these rules is refused with a message naming
+the file, the field and the problem."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+
+from qmark.data import DataFileError, data_path, load_yaml, validation_message
+from qmark.report import ROLES
+
+DEFAULT_FRAMEWORK = "frameworks/analysis.yaml"
+
+
+class SignalWeight(BaseModel, extra="forbid"):
+    signal: str
+    weight: float = Field(1.0, gt=0, le=5)
+
+
+class Question(BaseModel, extra="forbid"):
+    id: str = Field(pattern=r"^q\d{1,2}$")
+    short: str = Field(min_length=3)
+    text: str = Field(min_length=10)
+    look_in: list[str] = Field(min_length=1)
+    supports: list[SignalWeight] = Field(min_length=1)
+    against: list[SignalWeight] = []
+    density: bool = False
+    evidence_means: str
+    against_means: str = ""
+    not_found: str
+
+    @field_validator("look_in")
+    @classmethod
+    def _roles(cls, v: list[str]) -> list[str]:
+        bad = [r for r in v if r not in ROLES]
+        if bad:
+            raise ValueError(f"unknown section role(s) {bad}; known: {', '.join(ROLES)}")
+        return v
+
+    @property
+    def number(self) -> int:
+        return int(self.id[1:])
+
+
+class Requirement(BaseModel, extra="forbid"):
+    id: str
+    text: str
+
+
+class Framework(BaseModel, extra="forbid"):
+    id: str = Field(min_length=1)
+    version: str
+    title: str
+    marker: str = ""
+    quality_statement: str
+    rationale: str
+    requirements: list[Requirement] = []
+    elsewhere_factor: float = Field(0.5, ge=0, le=1)
+    questions: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "Framework":
+        ids = [q.id for q in self.questions]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"question ids must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+    def question(self, qid: str) -> Question:
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        raise KeyError(qid)
+
+
+def _validate_signals(fw: Framework, path: Path) -> None:
+    from qmark.assess.signals import known_signals
+    known = known_signals()
+    for q in fw.questions:
+        for kind in ("supports", "against"):
+            for i, sw in enumerate(getattr(q, kind)):
+                if sw.signal not in known:
+                    raise DataFileError(
+                        f"{path}: field 'questions.{q.id}.{kind}.{i}.signal': unknown signal "
+                        f"'{sw.signal}'; known signals: {', '.join(sorted(known))}")
+
+
+@lru_cache(maxsize=8)
+def load_framework(path: str | None = None) -> Framework:
+    """Load and validate a framework file (the Analysis marker by default)."""
+    file = Path(path) if path else data_path(DEFAULT_FRAMEWORK)
+    raw = load_yaml(file)
+    if not isinstance(raw, dict):
+        raise DataFileError(f"{file}: expected a mapping of fields at the top level")
+    try:
+        fw = Framework.model_validate(raw)
+    except ValidationError as exc:
+        raise DataFileError(validation_message(file, exc)) from None
+    _validate_signals(fw, file)
+    return fw

@@ -1,0 +1,125 @@
+"""Blocks from the readers become one Report: canonical text, sections with roles, paragraphs
+with their printed numbers, and sentences, all as offsets."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qmark.ingest.blocks import Block, ReadResult
+from qmark.report import Document, Noise, Paragraph, Report, Section, Sentence
+from qmark.segment import numbering, sentences
+from qmark.segment.dating import report_date
+from qmark.segment.roles import role_of
+
+_BLOCK_SEP = "\n\n"
+_DOC_SEP = "\n\n\n"
+_SPACE = re.compile(r"[ \t\u00a0]+")
+
+
+@dataclass
+class Source:
+    """What we know about an input file before its blocks are read."""
+    name: str
+    path: str
+    format: str
+    sha256: str
+    is_main: bool = True
+
+
+def _clean(text: str) -> str:
+    # Paragraph text is one line: readers' soft line breaks become spaces.
+    text = text.replace("\r", "").replace("\u00ad", "")
+    text = re.sub(r"-\n(?=[a-z])", "", text)        # a word hyphenated across a line break
+    text = text.replace("\n", " ")
+    return _SPACE.sub(" ", text).strip()
+
+
+def build(inputs: list[tuple[Source, ReadResult]]) -> Report:
+    parts: list[str] = []
+    pos = 0
+    documents: list[Document] = []
+    sections: list[dict] = []
+    paragraphs: list[Paragraph] = []
+    sents: list[Sentence] = []
+    noise: list[Noise] = []
+    title = ""
+
+    for doc_index, (src, result) in enumerate(inputs):
+        if doc_index:
+            parts.append(_DOC_SEP)
+            pos += len(_DOC_SEP)
+        doc_start = pos
+        stack: list[dict] = []   # open sections, outermost first
+        first_block = True
+        for block in result.blocks:
+            text = _clean(block.text)
+            if not text:
+                continue
+            if not first_block:
+                parts.append(_BLOCK_SEP)
+                pos += len(_BLOCK_SEP)
+            first_block = False
+            start, end = pos, pos + len(text)
+            parts.append(text)
+            pos = end
+
+            if block.kind == "heading":
+                level = max(block.level, 1)
+                while stack and stack[-1]["level"] >= level:
+                    stack.pop()
+                parent_role = stack[-1]["role"] if stack else "other"
+                role = "contents" if block.in_contents else (role_of(text) or parent_role)
+                sec = {"index": len(sections), "heading": text, "level": level, "role": role,
+                       "path": tuple(s["heading"] for s in stack) + (text,),
+                       "document": doc_index, "start": start, "end": end}
+                sections.append(sec)
+                stack.append(sec)
+                if not title and src.is_main:
+                    title = text
+                paragraphs.append(Paragraph(len(paragraphs), start, end, doc_index, sec["index"],
+                                            block.page, None, "heading", role))
+                continue
+
+            for sec in stack:
+                sec["end"] = end
+            section = stack[-1]["index"] if stack else None
+            role = "contents" if block.in_contents else (stack[-1]["role"] if stack else "other")
+            number, number_span, body_start = None, None, start
+            if block.number:
+                number = block.number.strip().rstrip(".")
+            else:
+                found = numbering.find_number(text)
+                if found:
+                    number = found[0]
+                    number_span = (start + found[1], start + found[2])
+                    body_start = start + found[2]
+            para = Paragraph(len(paragraphs), start, end, doc_index, section, block.page, number,
+                             block.kind, role, number_span)
+            paragraphs.append(para)
+            body = parts[-1][body_start - start:]
+            lead = len(body) - len(body.lstrip())
+            for s, e in sentences.split(body.lstrip(), base=body_start + lead):
+                sents.append(Sentence(len(sents), s, e, para.index))
+        for n in result.noise or []:
+            noise.append(Noise(n.text, n.page, n.reason))
+        if not title and src.is_main and result.title:
+            title = result.title
+        documents.append(Document(src.name, src.path, src.format, src.sha256, doc_start, pos,
+                                  result.pages, src.is_main))
+
+    text = "".join(parts)
+    report = Report(
+        text=text,
+        documents=documents,
+        sections=[Section(**s) for s in sections],
+        paragraphs=paragraphs,
+        sentences=sents,
+        noise=noise,
+        title=title,
+    )
+    main = next((d for d in documents if d.is_main), documents[0] if documents else None)
+    if main is not None:
+        found = report_date(text[main.start:main.end])
+        if found:
+            report.date, report.date_source = found.isoformat(), "text"
+    return report

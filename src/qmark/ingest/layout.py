@@ -1,0 +1,504 @@
+"""Lines on pages become blocks: shared by the PDF reader and the plain-text reader.
+
+A PDF (or text exported from one) has no paragraphs, only lines on pages, with publication
+furniture mixed in. This module recognises the furniture (running headers and footers, page
+numbers, classification markings), the contents page and page-bottom footnotes, then joins
+wrapped lines into paragraphs and finds headings. Everything here is a heuristic over plain
+strings; a blank line is the strongest paragraph boundary a reader can hand over (the PDF
+reader turns large vertical gaps into blank lines).
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from qmark.ingest.blocks import Block, BlockKind, Noise
+from qmark.segment.numbering import find_number
+from qmark.segment.roles import role_of
+
+# --- furniture ------------------------------------------------------------------------
+
+_ZONE = 3                 # top/bottom lines of a page where furniture is looked for
+_RECUR_SHARE = 0.4        # share of pages a line must recur on to be a running header/footer
+
+# Government Security Classification markings (and the older GPMS ones) as printed.
+_MARKING = (r"OFFICIAL(?:[\s:\-\u2013\u2014]*SENSITIVE)?|RESTRICTED|STRICTLY CONFIDENTIAL|"
+            r"CONFIDENTIAL|NOT PROTECTIVELY MARKED|PROTECT|IN CONFIDENCE|UNCLASSIFIED")
+_CLASSIFICATION = re.compile(rf"^(?:{_MARKING})(?:\s*[\-\u2013\u2014:|/]\s*.{{0,80}})?$")
+_CLASSIFICATION_ALONE = re.compile(rf"^(?:{_MARKING})$", re.I)
+_PAGE_NUMBER = re.compile(
+    r"^(?:"
+    r"(?:page|pg\.?|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"      # Page 7, Page 7 of 31, p. 7
+    r"|[\-\u2013\u2014]\s*\d{1,4}\s*[\-\u2013\u2014]"               # - 7 -
+    r"|\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"                           # 7, 7 of 31, 7/31
+    r"|\d{1,4}\s*\|\s*page|page\s*\|\s*\d{1,4}"                      # 7 | Page
+    r"|[ivxlc]{1,6}"                                                 # front matter: iv
+    r")$", re.I)
+_STRICT_PAGE_NUMBER = re.compile(r"^page\s+(\d{1,4})(?:\s+of\s+\d{1,4})?$", re.I)
+_SEPARATOR = re.compile(r"^[\s_\-\u2013\u2014=*.\u00b7~]{3,}$")
+
+# --- contents ---------------------------------------------------------------------------
+
+_CONTENTS_HEADING = re.compile(r"^(?:table of )?contents(?: page)?:?$", re.I)
+# A title, then dot leaders (or spaces), then a page number: "4. Analysis ........ 12".
+_CONTENTS_ENTRY = re.compile(
+    r"^(?P<title>.*?[A-Za-z].*?)\s*(?:(?:\.\s*){2,}|\u2026+\s*|_{3,}\s*|\s)\s*"
+    r"(?P<page>\d{1,3}|[ivxlc]{1,6})$")
+_CONTENTS_PAGES = 4       # a contents page sits within the first few pages
+
+# --- paragraphs and headings ------------------------------------------------------------
+
+_TERMINAL = re.compile(r"[.?!\u2026][\"'\u201d\u2019)\]]*$")
+_NOT_HEADING_END = re.compile(r"[.;,:?!]$")
+_BULLET = re.compile(
+    r"^(?:[\u2022\u25cf\u25aa\u25a0\u25e6\u25cb\u00b7\u2023\u2043*\-\u2013\u2014>\uf0b7\uf0a7]"
+    r"|o(?=\s)|\(?[a-z]\)|\([ivx]{1,4}\)|[a-z]\.(?=\s))\s*(?=\S)")
+_NUMBERED_HEADING = re.compile(
+    r"^(?:(?:section|part|chapter)\s+)?(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?:\.|:|\s+[\-\u2013\u2014:])?"
+    r"\s+(?P<rest>\S.*)$", re.I)
+_APPENDIX_HEADING = re.compile(r"^(?:appendix|annex|annexe|schedule)\s+(?:[A-Z]|\d{1,2}|[IVX]{1,4})\b", re.I)
+# Words after which a number starting the next line is a cross-reference, not a new paragraph.
+_REFERENCE_WORDS = frozenset(
+    "para paras paragraph paragraphs section sections page pages chapter see at in of to and "
+    "or under per with from".split())
+_DATE_START = re.compile(
+    r"^\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+_SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with via vs".split())
+# Unnumbered headings with these roles start a top-level section even in a numbered report.
+_TOP_ROLES = frozenset({"contents", "references", "glossary", "appendix"})
+
+# --- footnotes --------------------------------------------------------------------------
+
+_FOOTNOTE_START = re.compile(r"^(?P<num>\d{1,2})\s*(?=[A-Z\"'\u2018\u201c(]|www\.|https?:)(?P<text>.+)$")
+_CITATION_CUE = re.compile(
+    r"\b(?:1[89]\d\d|20\d\d)\b|https?:|www\.|\bet al\b|\bibid\b|\bop\.? cit|\bHM Government\b|"
+    r"\bDepartment\b|\bGuidance\b|\bAct\b|\bReport\b|\bReview\b|\bJournal\b|\bp\.\s?\d|\bSee\b")
+_FOOTNOTE_WINDOW = 10     # footnotes sit within the last lines of a page
+
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
+                            "\ufb04": "ffl", "\u00a0": " ", "\t": " "})
+
+
+@dataclass
+class _Line:
+    text: str
+    page: int
+    blank: bool = False
+    first_on_page: bool = False
+    contents: str | None = None   # "heading", "entry" or "wrap" (an entry's wrapped title)
+
+
+@dataclass
+class _State:
+    """What the walk over the lines carries along."""
+    width: int
+    paged: bool
+    blocks: list[Block] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)      # the paragraph being built
+    page: int = 0
+    kind: BlockKind = "paragraph"
+    notes: list[Block] = field(default_factory=list)    # footnotes waiting for a paragraph to end
+    numbered_level: int = 0                             # level of the last numbered heading
+
+
+def pages_to_blocks(pages: list[list[str]], paged: bool) -> tuple[list[Block], list[Noise]]:
+    """Lines per page to blocks, plus the furniture taken out as noise.
+
+    `paged` says the pages are real (PDF pages, form feeds); unpaged text is one page, in
+    which pages are inferred from 'Page N of M' lines when there are some.
+    """
+    pages = [[_clean(line) for line in page] for page in pages]
+    if not paged and pages:
+        inferred = _infer_pages([line for page in pages for line in page])
+        if inferred is not None:
+            pages, paged = inferred, True
+    noise: list[Noise] = []
+    pages = _remove_furniture(pages, paged, noise)
+    lines, notes = _flatten(pages)
+    _mark_contents(lines)
+    state = _State(width=_typical_width(pages), paged=paged)
+    _walk(lines, notes, state)
+    return state.blocks, noise
+
+
+# --- cleaning and furniture ---------------------------------------------------------------
+
+def _clean(line: str) -> str:
+    line = line.translate(_LIGATURES).replace("\x00", "").strip()
+    # A soft hyphen (pdfium reports U+FFFE or U+0002) at a line end is a word broken across lines.
+    if line.endswith(("\u00ad", "\ufffe", "\x02")):
+        line = line[:-1] + "-"
+    return line.replace("\ufffe", "").replace("\x02", "")
+
+
+def _infer_pages(lines: list[str]) -> list[list[str]] | None:
+    """Pages in text without form feeds, from 'Page N of M' lines with rising N (text copied
+    out of a PDF keeps them)."""
+    hits = [(i, int(m.group(1))) for i, line in enumerate(lines)
+            if (m := _STRICT_PAGE_NUMBER.match(line))]
+    if len(hits) < 2 or any(b[1] <= a[1] for a, b in zip(hits, hits[1:])):
+        return None
+    first_filled = [i for i, line in enumerate(lines) if line][:_ZONE]
+    as_headers = hits[0][0] in first_filled
+    cuts = [i if as_headers else i + 1 for i, _ in hits]
+    bounds = [0] + [c for c in cuts if 0 < c < len(lines)] + [len(lines)]
+    pages = [lines[a:b] for a, b in zip(bounds, bounds[1:]) if a < b]
+    return pages if len(pages) > 1 else None
+
+
+def _signature(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.lower().split()))
+
+
+def _recurring(pages: list[list[str]]) -> set[str]:
+    """Signatures of lines recurring at the top or bottom of enough pages to be furniture."""
+    if len(pages) < 2:
+        return set()
+    counts: dict[str, int] = {}
+    for lines in pages:
+        filled = [i for i, line in enumerate(lines) if line]
+        for sig in {_signature(lines[i]) for i in filled[:_ZONE] + filled[-_ZONE:]}:
+            counts[sig] = counts.get(sig, 0) + 1
+    need = max(2, math.ceil(_RECUR_SHARE * len(pages)))
+    return {sig for sig, n in counts.items() if n >= need and re.search(r"[a-z#]", sig)}
+
+
+def _furniture(line: str, recurring: set[str], top: bool, paged: bool) -> str | None:
+    if _CLASSIFICATION.match(line) or _CLASSIFICATION_ALONE.match(line):
+        return "classification"
+    if _PAGE_NUMBER.match(line) and (paged or _STRICT_PAGE_NUMBER.match(line)):
+        return "page_number"     # in unpaged text a lone number may be anything
+    if _signature(line) in recurring:
+        return "running_header" if top else "running_footer"
+    return None
+
+
+def _remove_furniture(pages: list[list[str]], paged: bool, noise: list[Noise]) -> list[list[str]]:
+    """Blank out furniture in the top and bottom lines of each page, noting it as noise."""
+    recurring = _recurring(pages) if paged else set()
+    out = []
+    for number, lines in enumerate(pages, start=1):
+        lines = ["" if _SEPARATOR.match(line) else line for line in lines]
+        filled = [i for i, line in enumerate(lines) if line]
+        drop: dict[int, str] = {}
+        for order, top in ((filled, True), (filled[::-1], False)):
+            for rank, i in enumerate(order):
+                reason = _furniture(lines[i], recurring, top, paged)
+                if reason is None and rank >= _ZONE:
+                    break     # past the zone, furniture only continues a run of furniture
+                if reason is not None:
+                    drop.setdefault(i, reason)
+        for i in sorted(drop):
+            noise.append(Noise(lines[i], number if paged else None, drop[i]))
+        out.append(["" if i in drop else line for i, line in enumerate(lines)])
+    return out
+
+
+def _typical_width(pages: list[list[str]]) -> int:
+    """The length of a full body line: most lines of a report are full."""
+    lengths = sorted(len(line) for lines in pages for line in lines if line)
+    if not lengths:
+        return 80
+    return max(20, lengths[int(0.8 * (len(lengths) - 1))])
+
+
+# --- footnote detection ----------------------------------------------------------------
+
+def _footnotes(lines: list[str], last_note: int) -> tuple[list[str], list[tuple[int, str]]]:
+    """Split numbered notes off the bottom of a page's body lines: (body, [(number, text)])."""
+    filled = [i for i, line in enumerate(lines) if line]
+    for s in filled[-_FOOTNOTE_WINDOW:]:
+        notes = _parse_notes([lines[i] for i in filled if i >= s])
+        if not notes:
+            continue
+        first_number, first_text = notes[0]
+        if not (first_number == 1 or last_note < first_number <= last_note + 3):
+            continue   # footnote numbers run on through a report
+        before = [lines[i] for i in filled if i < s]
+        if before and not (lines[s - 1] == "" or _TERMINAL.search(before[-1])):
+            continue   # the candidate continues a sentence: body text, not a note
+        marker = re.search(rf"(?<=[A-Za-z)\].,;:\u2019'\"\u201d]){first_number}(?!\d)", " ".join(before))
+        heading_like = len(first_text.split()) <= 4 and role_of(first_text) is not None
+        if heading_like or not (marker or _CITATION_CUE.search(first_text)):
+            continue
+        return lines[:s], notes
+    return lines, []
+
+
+def _parse_notes(lines: list[str]) -> list[tuple[int, str]]:
+    """Numbered notes, each possibly running over several lines; [] if the lines are not notes."""
+    notes: list[tuple[int, str]] = []
+    for line in lines:
+        m = _FOOTNOTE_START.match(line)
+        if m and (not notes or int(m.group("num")) == notes[-1][0] + 1):
+            notes.append((int(m.group("num")), m.group("text").strip()))
+        elif notes:
+            notes[-1] = (notes[-1][0], notes[-1][1] + "\n" + line)
+        else:
+            return []
+    return notes
+
+
+# --- the line stream --------------------------------------------------------------------
+
+def _flatten(pages: list[list[str]]) -> tuple[list[_Line], dict[int, list[Block]]]:
+    """All body lines in order, with footnotes taken out and kept per page."""
+    lines: list[_Line] = []
+    notes: dict[int, list[Block]] = {}
+    last_note = 0
+    for number, page in enumerate(pages, start=1):
+        body, found = _footnotes(page, last_note)
+        if found:
+            last_note = found[-1][0]
+            notes[number] = [Block(f"[{n}] {text}", "footnote", page=number) for n, text in found]
+        # Blank lines at a page's top and bottom are margins, not paragraph breaks: a
+        # paragraph may run on over the page break.
+        filled = [i for i, text in enumerate(body) if text]
+        body = body[filled[0]:filled[-1] + 1] if filled else []
+        lines += [_Line(text, number, blank=not text, first_on_page=i == 0) for i, text in enumerate(body)]
+    return lines, notes
+
+
+def _mark_contents(lines: list[_Line]) -> None:
+    """Mark the contents heading, its entries and wrapped entry titles ('wrap')."""
+    for h, line in enumerate(lines):
+        if line.page > _CONTENTS_PAGES:
+            return
+        if line.blank or not _CONTENTS_HEADING.match(line.text):
+            continue
+        marks: dict[int, str] = {}
+        pending: list[int] = []     # wrapped entry titles waiting for their page number
+        for i in range(h + 1, len(lines)):
+            cur = lines[i]
+            if cur.page > line.page + 2:
+                break
+            if cur.blank:
+                continue
+            if _CONTENTS_ENTRY.match(cur.text):
+                marks.update({j: "wrap" for j in pending})
+                marks[i] = "entry"
+                pending = []
+            elif len(pending) < 2 and len(cur.text) < 120:
+                pending.append(i)
+            else:
+                break
+        if sum(m == "entry" for m in marks.values()) >= 2:
+            line.contents = "heading"
+            for i, mark in marks.items():
+                lines[i].contents = mark
+            return
+
+
+def _walk(lines: list[_Line], notes: dict[int, list[Block]], st: _State) -> None:
+    prev: _Line | None = None       # previous non-blank line
+    gap = True                      # a blank line (or the start) since prev
+    wrapped: list[str] = []         # a contents entry's title wrapped over lines
+    for i, line in enumerate(lines):
+        continuing = False
+        if line.first_on_page:
+            continuing = bool(st.lines) and _continues(st, line.text)
+            if not continuing:
+                _flush(st)
+            for page in [p for p in notes if p < line.page]:
+                st.notes.extend(notes.pop(page))   # shown once the paragraph in hand ends
+            if not st.lines:
+                _flush(st)
+        if line.blank:
+            _flush(st)
+            gap = True
+            continue
+        nxt = _next_line(lines, i)
+        boundary = not continuing and (gap or prev is None or line.first_on_page
+                                       or bool(_TERMINAL.search(prev.text)))
+        if line.contents:
+            _flush(st)
+            if line.contents == "wrap":
+                wrapped.append(line.text)
+            else:
+                text = "\n".join(wrapped + [line.text])
+                block = Block(text, page=_page(st, line), in_contents=True)
+                if line.contents == "heading":
+                    block.kind, block.level = "heading", 1
+                st.blocks.append(block)
+                wrapped = []
+        elif not continuing and (level := _heading_level(line.text, boundary, gap, nxt, st)) is not None:
+            _flush(st)
+            st.blocks.append(Block(line.text, "heading", _page(st, line), level=level))
+            gap = True
+            prev = line
+            continue
+        elif continuing:
+            st.lines.append(line.text)
+        elif _BULLET.match(line.text):
+            _start(st, line, "list_item")
+        elif _starts_numbered(line.text, prev, gap):
+            _start(st, line, "paragraph")
+        elif st.lines and not _ends_paragraph(st, st.lines[-1], line.text):
+            st.lines.append(line.text)
+        else:
+            _start(st, line, "paragraph")
+        gap = False
+        prev = line
+    _flush(st)
+    for page in sorted(notes):
+        st.notes.extend(notes[page])
+    _flush(st)
+
+
+def _next_line(lines: list[_Line], i: int) -> _Line | None:
+    """The next line, or None when a gap (or the contents page) comes first."""
+    if i + 1 < len(lines) and not lines[i + 1].blank and not lines[i + 1].contents:
+        return lines[i + 1]
+    return None
+
+
+def _page(st: _State, line: _Line) -> int | None:
+    return line.page if st.paged else None
+
+
+def _start(st: _State, line: _Line, kind: BlockKind) -> None:
+    _flush(st)
+    st.lines = [line.text]
+    st.page = line.page
+    st.kind = kind
+
+
+def _flush(st: _State) -> None:
+    if st.lines:
+        st.blocks.append(Block("\n".join(st.lines), st.kind, st.page if st.paged else None))
+        st.lines = []
+    if st.notes:
+        st.blocks.extend(st.notes)
+        st.notes = []
+
+
+def _continues(st: _State, text: str) -> bool:
+    """Does the paragraph at the foot of the last page run on to this page's first line?"""
+    last = st.lines[-1]
+    if _TERMINAL.search(last) or last.endswith(":"):
+        return False
+    if text[:1].islower():
+        return True
+    if _BULLET.match(text) or _starts_numbered(text, None, True) or heading_number(text):
+        return False
+    # A full line with no full stop, or one ending mid-phrase, runs on even before a capital.
+    return len(last) >= 0.85 * st.width or last.endswith((",", "-", "\u2013", "(", " and", " or", " the"))
+
+
+def _ends_paragraph(st: _State, last: str, nxt: str) -> bool:
+    """After a line that ends a sentence well short of the margin, a new paragraph starts."""
+    if nxt[:1].islower():
+        return False
+    if _TERMINAL.search(last) and len(last) < 0.85 * st.width:
+        return True
+    # Short lines that end without punctuation and are followed by a capital: a list of
+    # short lines (a glossary, an address) rather than wrapped prose.
+    return len(last) < 0.6 * st.width and not last.endswith((",", "-", "(", "&", " and", " or", " the"))
+
+
+def _starts_numbered(text: str, prev: _Line | None, gap: bool) -> bool:
+    """A printed paragraph number at the start of a line opens a new paragraph."""
+    found = find_number(text)
+    if not found:
+        return False
+    rest = text[found[2]:].lstrip()
+    if not rest or rest[:1].islower():
+        return False
+    if gap or prev is None or _TERMINAL.search(prev.text) or prev.text.endswith(":"):
+        return True
+    words = prev.text.split()
+    last_word = words[-1].lower().strip(".,;:()") if words else ""
+    return last_word not in _REFERENCE_WORDS
+
+
+# --- headings ---------------------------------------------------------------------------
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def _is_title_case(text: str) -> bool:
+    words = [w.strip("()\"'\u2018\u2019\u201c\u201d:,-\u2013") for w in text.split()]
+    words = [w for w in words if w and w[0].isalpha()]
+    if len(words) < 2 or not words[0][0].isupper():
+        return False
+    significant = [w for w in words[1:] if w.lower() not in _SMALL_WORDS]
+    return bool(significant) and sum(w[0].isupper() for w in significant) / len(significant) >= 0.75
+
+
+def _names_role(text: str) -> bool:
+    # Only short titles: role patterns are loose ('the family') and match sentences too.
+    return len(text.split()) <= 5 and role_of(text) is not None
+
+
+def heading_number(text: str) -> tuple[int, str] | None:
+    """(level, title) when a line has a numbered heading's shape: '4. Analysis', '4.2 Health
+    visiting', 'Section 4: Analysis', 'Appendix 1'. Only the shape: whether it is a heading
+    depends on context. Level comes from the numbering depth (4 -> 1, 4.2 -> 2)."""
+    if _APPENDIX_HEADING.match(text):
+        return 1, text
+    m = _NUMBERED_HEADING.match(text)
+    if not m or _DATE_START.match(text):
+        return None
+    return m.group("num").count(".") + 1, m.group("rest")
+
+
+def _heading_level(text: str, boundary: bool, gap: bool, nxt: _Line | None, st: _State) -> int | None:
+    """The heading level of a line, or None when it is not a heading. `boundary`: the line
+    starts a new unit; `gap`: a blank line comes before it."""
+    words = text.split()
+    alone = gap and nxt is None     # blank lines on both sides
+    if not 1 <= len(words) <= 12 or _NOT_HEADING_END.search(text.rstrip("?" if alone else "")):
+        return None
+    if st.width >= 40 and len(text) >= 0.75 * st.width:
+        return None      # headings are short; a full line is prose
+    if nxt is not None and nxt.text[:1].islower():
+        return None      # the line runs on: a wrapped sentence
+    # Isolated: nothing follows directly, or what follows is a new paragraph or full prose.
+    isolated = nxt is None or _starts_numbered(nxt.text, None, True) or len(nxt.text) >= 0.6 * st.width
+    numbered = heading_number(text)
+    if numbered is not None:
+        level, rest = numbered
+        if not rest[:1].isupper() or len(rest.split()) > 10:
+            return None
+        if not (_is_caps(rest) or _names_role(rest) or _is_title_case(rest) or (isolated and boundary)):
+            return None
+        if not _APPENDIX_HEADING.match(text):
+            st.numbered_level = level
+        return min(level, 6)
+    if find_number(text) or _BULLET.match(text) or not text[:1].isupper():
+        return None
+    caps = _is_caps(text)
+    if not caps:
+        if not (boundary and isolated and len(words) <= (12 if alone else 10)):
+            return None
+        short = alone or (len(words) <= 6 and len(text) < 0.6 * st.width)
+        if not (_names_role(text) or _is_title_case(text) or short):
+            return None
+    return _unnumbered_level(text, caps, st.numbered_level)
+
+
+def _unnumbered_level(text: str, caps: bool, numbered_level: int) -> int:
+    role = role_of(text) if len(text.split()) <= 8 else None
+    if numbered_level:
+        # In a numbered report an unnumbered heading is a sub-heading, apart from the back
+        # matter that sits outside the numbering.
+        return 1 if role in _TOP_ROLES else min(numbered_level + 1, 6)
+    return 1 if caps or role else 2
+
+
+def unnumbered_level(text: str, numbered_level: int) -> int:
+    """Level for a heading without a printed number, given the last numbered heading's level
+    (0 when none yet)."""
+    return _unnumbered_level(text, _is_caps(text), numbered_level)
+
+
+def is_contents_heading(text: str) -> bool:
+    return bool(_CONTENTS_HEADING.match(" ".join(text.split())))
+
+
+def is_contents_entry(text: str) -> bool:
+    """A contents line: a title then a page number ('Analysis ...... 12', 'Analysis\t12')."""
+    return bool(_CONTENTS_ENTRY.match(" ".join(text.split())))

@@ -1,0 +1,1 @@
+"""Outputs: a terminal summary, JSON in a versioned schema, one self-contained HTML file."""

@@ -1,0 +1,26 @@
+"""JSON output. The schema is the Assessment model's own (see docs/schema.md)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from qmark.assess.records import Assessment
+
+
+def to_json(assessment: Assessment) -> str:
+    return assessment.model_dump_json(indent=2)
+
+
+def schema() -> dict:
+    s = Assessment.model_json_schema()
+    s["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    s["title"] = "qmark assessment"
+    return s
+
+
+def write(assessment: Assessment, path: str | Path) -> None:
+    Path(path).write_text(to_json(assessment), encoding="utf-8")
+
+
+def load(path: str | Path) -> Assessment:
+    return Assessment.model_validate(json.loads(Path(path).read_text(encoding="utf-8")))

@@ -1,0 +1,46 @@
+"""The terminal summary: one row per question, then the report-wide figures."""
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from qmark.assess.records import RATING_LABELS, Assessment
+
+STYLE = {"met": "green", "partly_met": "yellow", "not_met": "red", "not_evidenced": "bright_black"}
+
+
+def render(assessment: Assessment, console: Console | None = None) -> None:
+    console = console or Console()
+    r = assessment.report
+    docs = ", ".join(d.name for d in r.documents)
+    date = f"{r.date} ({'from the report' if r.date_source == 'text' else 'given with --date'})" if r.date else "not found (use --date)"
+    console.print(f"[bold]{r.title or docs}[/bold]")
+    console.print(f"Documents: {docs}   Pages: {r.pages or '-'}   Paragraphs: {r.paragraphs} ({r.numbered_paragraphs} numbered)   Report date: {date}")
+    table = Table(box=box.SIMPLE_HEAVY, show_lines=False, title=f"{assessment.framework.title}: suggested ratings", title_justify="left")
+    table.add_column("Q", no_wrap=True)
+    table.add_column("Question")
+    table.add_column("Suggested", no_wrap=True)
+    table.add_column("Conf.", justify="right", no_wrap=True)
+    table.add_column("Top evidence")
+    for q in assessment.questions:
+        rating = f"[{STYLE[q.rating]}]{RATING_LABELS[q.rating]}[/]"
+        if q.needs_human_read:
+            rating += " [bold]?[/]"
+        top = q.evidence[0].location.label if q.evidence else "nothing found"
+        table.add_row(q.question, q.short, rating, f"{q.confidence:.0%}", top)
+    console.print(table)
+    f = assessment.figures
+    console.print(f"[bold]Analysis[/bold] ({f.analysis_words:,} words in {', '.join(f.analysis_sections[:4]) or 'the body of the report'}"
+                  f"{'…' if len(f.analysis_sections) > 4 else ''})")
+    console.print(f"  Explains rather than describes or judges: {f.explain_share:.0%} of {f.explaining_sentences + f.describing_or_judging_sentences} sentences")
+    console.print(f"  Hindsight-laden judgements: {f.hindsight_judgements} ({f.hindsight_per_1000_words:g} per 1,000 words); passages guarding against hindsight: {f.hindsight_mitigations}")
+    console.print(f"  Explanations: {f.systemic_explanations} systemic, {f.individual_explanations} individual")
+    cited = [c for c in f.citations if c.year]
+    newest = f", newest research {f.newest_research_year}" if f.newest_research_year else ""
+    console.print(f"  Citations found: {len(cited)}{newest}")
+    other_flags = [fl for fl in assessment.flags if fl.kind not in ("hindsight_judgement", "individual_explanation")]
+    for fl in other_flags[:6]:
+        console.print(f"  [red]![/red] {fl.reason}")
+    if any(q.needs_human_read for q in assessment.questions):
+        console.print("[bold]?[/bold] low confidence: read the evidence before relying on the suggestion.")

@@ -1,0 +1,1 @@
+"""Segmentation: printed paragraph numbers, section roles, sentences, the report's date."""

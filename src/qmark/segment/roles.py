@@ -1,0 +1,55 @@
+"""Section roles from headings, using the patterns in data/section_roles.yaml."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pydantic import BaseModel, ValidationError, field_validator
+
+from qmark.data import DataFileError, data_path, load_yaml, validation_message
+from qmark.report import ROLES
+
+
+class RoleRule(BaseModel):
+    role: str
+    patterns: list[str]
+
+    @field_validator("role")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        if v not in ROLES:
+            raise ValueError(f"unknown role '{v}'; known roles: {', '.join(ROLES)}")
+        return v
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, v: list[str]) -> list[str]:
+        for p in v:
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise ValueError(f"pattern {p!r} is not a valid regular expression: {exc}") from None
+        return v
+
+
+class RoleTable(BaseModel):
+    roles: list[RoleRule]
+
+
+@lru_cache(maxsize=1)
+def _rules() -> list[tuple[str, re.Pattern[str]]]:
+    path = data_path("section_roles.yaml")
+    try:
+        table = RoleTable.model_validate(load_yaml(path))
+    except ValidationError as exc:
+        raise DataFileError(validation_message(path, exc)) from None
+    return [(r.role, re.compile("|".join(f"(?:{p})" for p in r.patterns), re.I)) for r in table.roles]
+
+
+def role_of(heading: str) -> str | None:
+    """The role a heading names, or None when it names none (the caller inherits)."""
+    text = re.sub(r"^\s*(?:section\s+|part\s+)?[\d.\-\u2013:)]+\s*", "", heading, flags=re.I)
+    for role, pat in _rules():
+        if pat.search(text):
+            return role
+    return None

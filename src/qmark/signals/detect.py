@@ -1,0 +1,85 @@
+"""Apply the cue lists to every sentence of a Report."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qmark.report import Report
+from qmark.signals.annotation import Annotation, Annotations
+from qmark.signals.cues import CueSet, load_cues
+
+# Quoted speech: double or curly quotes, and single quotes that are not apostrophes.
+_QUOTED = re.compile(r'"[^"]{2,}"|\u201c[^\u201d]{2,}\u201d|(?<![\w\u2019])[\'\u2018][^\'\u2018\u2019]{3,}?[\'\u2019](?!\w)')
+
+
+@dataclass(frozen=True)
+class Hit:
+    label: str
+    start: int      # within the sentence
+    end: int
+    reason: str
+    score: float
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _QUOTED.finditer(text)]
+
+
+def label_sentence(text: str, role: str = "analysis", cues: CueSet | None = None) -> list[Hit]:
+    """The labels one sentence takes, each with its strongest cue."""
+    cues = cues or load_cues()
+    quoted = _quoted_spans(text)
+    hits: list[Hit] = []
+    found: set[str] = set()
+    for label in cues.labels:
+        if any(u in found for u in label.unless_labels):
+            continue
+        if not label.gate.search(text):
+            continue
+        total, best = 0.0, None
+        for cue in label.cues:
+            if role in cue.roles_off or (cue.roles_only and role not in cue.roles_only):
+                continue
+            if cue.requires is not None and not cue.requires.search(text):
+                continue
+            if cue.unless is not None and cue.unless.search(text):
+                continue
+            for m in cue.pattern.finditer(text):
+                if any(qs <= m.start() and m.end() <= qe for qs, qe in quoted):
+                    continue
+                if cue.negatable and cues.negation.search(text[max(0, m.start() - 60):m.start()]):
+                    continue
+                total += cue.weight
+                if best is None or cue.weight > best[3]:
+                    matched = " ".join(m.group(0).split())
+                    best = (m.start(), m.end(), cue.reason.replace("{match}", matched), cue.weight)
+                break  # one match per cue is enough evidence from that cue
+        if best is not None and total >= label.threshold:
+            hits.append(Hit(label.name, best[0], best[1], best[2], round(total, 3)))
+            found.add(label.name)
+    return hits
+
+
+def annotate(report: Report, cues: CueSet | None = None) -> Annotations:
+    cues = cues or load_cues()
+    items: list[Annotation] = []
+    paragraphs = report.paragraphs
+    for s in report.sentences:
+        p = paragraphs[s.paragraph]
+        if not p.analysed:
+            continue
+        text = report.text[s.start:s.end]
+        for h in label_sentence(text, p.role, cues):
+            items.append(Annotation(h.label, s.index, p.index, s.start + h.start, s.start + h.end, h.reason, h.score))
+    return Annotations(items)
+
+
+def _public(cues: CueSet) -> tuple[str, ...]:
+    return tuple(label.name for label in cues.labels if label.public)
+
+
+PUBLIC_LABELS: tuple[str, ...] = (
+    "description", "evaluation", "hindsight_judgement", "hindsight_mitigation",
+    "explanation_systemic", "explanation_individual", "generalisation", "research_citation",
+    "method", "system_knowledge_source", "reviewer_support", "working_out",
+)

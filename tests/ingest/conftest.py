@@ -1,0 +1,229 @@
+"""Fixtures that generate real documents (PDF, DOCX, HTML, TXT) in a temporary folder.
+
+Nothing binary is kept in the repository: each test builds the file it reads. The PDFs are
+laid out by hand on a reportlab canvas so that a test can say exactly where a page breaks,
+which running header and footer each page has and where a footnote sits.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+try:
+    import qmark  # noqa: F401
+except ImportError:  # running from a checkout without an installed package
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen import canvas
+
+# --- PDF ------------------------------------------------------------------------------------
+
+BODY_FONT, BOLD_FONT = "Helvetica", "Helvetica-Bold"
+LEFT, RIGHT, TOP, BOTTOM = 72.0, A4[0] - 72.0, A4[1] - 72.0, 90.0
+
+
+@dataclass
+class _Page:
+    ops: list[tuple[Any, ...]] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)
+
+
+class PdfLayout:
+    """A small hand layout: headings, wrapped paragraphs, contents lines, footnotes."""
+
+    def __init__(self, size: float = 10.5, leading: float = 13.5, space: float = 8.0) -> None:
+        self.size, self.leading, self.space = size, leading, space
+        self.pages: list[_Page] = [_Page()]
+        self.y = TOP
+
+    def _need(self, height: float) -> None:
+        floor = BOTTOM + 14.0 * len(self.pages[-1].notes)
+        if self.y - height < floor:
+            self.page_break()
+
+    def page_break(self) -> None:
+        self.pages.append(_Page())
+        self.y = TOP
+
+    def heading(self, text: str, size: float = 13.0) -> None:
+        self._need(size * 3)
+        self.y -= size * 0.6
+        self.pages[-1].ops.append(("text", LEFT, self.y - size, text, BOLD_FONT, size))
+        self.y -= size + self.space + 4
+
+    def paragraph(self, text: str, break_after_lines: int | None = None,
+                  note: tuple[int, str] | None = None) -> None:
+        lines = simpleSplit(text, BODY_FONT, self.size, RIGHT - LEFT)
+        for i, line in enumerate(lines):
+            if break_after_lines is not None and i == break_after_lines:
+                self.page_break()
+            self._need(self.leading)
+            self.y -= self.leading
+            self.pages[-1].ops.append(("text", LEFT, self.y, line, BODY_FONT, self.size))
+        if note is not None:
+            # superscript marker after the paragraph's last word, note text at the page foot
+            x = LEFT + _width(lines[-1], BODY_FONT, self.size) + 0.5
+            self.pages[-1].ops.append(("text", x, self.y + 4, str(note[0]), BODY_FONT, 6.5))
+            self.pages[-1].notes.append(note)
+        self.y -= self.space
+
+    def contents_line(self, title: str, page: int) -> None:
+        self._need(self.leading)
+        self.y -= self.leading
+        dots = "." * max(3, int((RIGHT - LEFT - 30 - _width(title, BODY_FONT, self.size)) / _width(".", BODY_FONT, self.size)))
+        self.pages[-1].ops.append(("text", LEFT, self.y, f"{title} {dots}", BODY_FONT, self.size))
+        self.pages[-1].ops.append(("right", RIGHT, self.y, str(page), BODY_FONT, self.size))
+
+    def save(self, path: Path, *, header: str | None = None, footer: str | None = "Page {n} of {total}",
+             marking: str | None = None, marking_pages: set[int] | None = None,
+             title: str | None = None, encrypt: Any = None) -> Path:
+        c = canvas.Canvas(str(path), pagesize=A4, encrypt=encrypt)
+        if title:
+            c.setTitle(title)
+        total = len(self.pages)
+        for n, page in enumerate(self.pages, start=1):
+            if marking and (marking_pages is None or n in marking_pages):
+                _draw(c, "centre", A4[0] / 2, A4[1] - 30, marking, BOLD_FONT, 9)
+            if header:
+                _draw(c, "text", LEFT, A4[1] - 46, header.format(n=n, total=total), BODY_FONT, 8.5)
+            if footer:
+                _draw(c, "centre", A4[0] / 2, 36, footer.format(n=n, total=total), BODY_FONT, 8.5)
+            for op in page.ops:
+                _draw(c, *op)
+            if page.notes:
+                y = BOTTOM - 4 + 12.0 * len(page.notes)
+                c.line(LEFT, y + 10, LEFT + 120, y + 10)
+                for number, text in page.notes:
+                    _draw(c, "text", LEFT, y, f"{number} {text}", BODY_FONT, 8)
+                    y -= 12.0
+            c.showPage()
+        c.save()
+        return path
+
+
+def _width(text: str, font: str, size: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    return stringWidth(text, font, size)
+
+
+def _draw(c: canvas.Canvas, how: str, x: float, y: float, text: str, font: str, size: float) -> None:
+    c.setFont(font, size)
+    if how == "centre":
+        c.drawCentredString(x, y, text)
+    elif how == "right":
+        c.drawRightString(x, y, text)
+    else:
+        c.drawString(x, y, text)
+
+
+# Paragraph texts. Long enough to wrap over several lines; sentence-like, as in reviews.
+SENTENCE = ("The health visitor visited the family at home and weighed the baby, who was "
+            "gaining weight, and she recorded that the mother seemed tired but coping well. ")
+
+
+def para(number: str, topic: str, n: int = 3) -> str:
+    return f"{number} {topic} " + SENTENCE * n
+
+
+@pytest.fixture
+def make_pdf(tmp_path: Path) -> Callable[..., Path]:
+    def make(name: str, build: Callable[[PdfLayout], None], **save: Any) -> Path:
+        layout = PdfLayout()
+        build(layout)
+        return layout.save(tmp_path / name, **save)
+    return make
+
+
+RUNNING_HEADER = "Kestrel Vale Safeguarding Children Partnership: Child Safeguarding Practice Review, Child P"
+SPLIT_END = "continued on the next page until this closing phrase."
+
+
+def build_review(layout: PdfLayout, style: str = "decimal") -> None:
+    """A review with a title page, a contents page and numbered sections.
+
+    style: how paragraphs are numbered: decimal (4.12), hyphen (4-12), para (Para 23), plain (23.).
+    """
+    counter = iter(range(1, 200))
+
+    def num(section: int, i: int) -> str:
+        if style == "decimal":
+            return f"{section}.{i}"
+        if style == "hyphen":
+            return f"{section}-{i}"
+        n = next(counter)
+        return f"Para {n}" if style == "para" else f"{n}."
+
+    layout.heading("Child Safeguarding Practice Review: Child P", size=18)
+    layout.paragraph("Independent reviewer: A. Reviewer. Published by the partnership in March 2023.")
+    layout.page_break()
+    layout.heading("Contents")
+    for title, page in [("1. Introduction", 3), ("2. Method", 3), ("3. Background", 3),
+                        ("4. Analysis", 4), ("5. Findings", 5), ("Appendix 1: Glossary", 6)]:
+        layout.contents_line(title, page)
+    layout.page_break()
+    layout.heading("1. Introduction")
+    layout.paragraph(para(num(1, 1), "This review was commissioned by the partnership after Child P was injured."))
+    layout.paragraph(para(num(1, 2), "The review looks at what happened and why.", 1))
+    layout.heading("2. Method")
+    layout.paragraph(para(num(2, 1), "The reviewer met practitioners at a learning event.", 2),
+                     note=(1, "Working Together to Safeguard Children, HM Government (2018)"))
+    layout.heading("3. Background")
+    layout.paragraph(para(num(3, 1), "Child P lived with mother and two siblings.", 1))
+    layout.page_break()
+    layout.heading("4. Analysis")
+    for i in range(1, 4):
+        layout.paragraph(para(num(4, i), f"Practice episode {i} is considered here."))
+    split = para(num(4, 4), "This paragraph wraps across a page break and is") + " " + SPLIT_END
+    layout.paragraph(split, break_after_lines=2)
+    for i in range(5, 13):
+        layout.paragraph(para(num(4, i), f"Practice episode {i} is considered here.", 1))
+    layout.heading("5. Findings")
+    layout.paragraph(para(num(5, 1), "The first finding concerns the front door.", 2))
+    layout.page_break()
+    layout.heading("Appendix 1: Glossary")
+    layout.paragraph("CSC: Children's Social Care.")
+
+
+@pytest.fixture
+def review_pdf(make_pdf: Callable[..., Path]) -> Path:
+    return make_pdf("review.pdf", build_review, header=RUNNING_HEADER, marking="OFFICIAL - SENSITIVE",
+                    marking_pages={1}, title="Child P review")
+
+
+# --- DOCX -----------------------------------------------------------------------------------
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def numbering_xml(abstract_id: int, levels: list[tuple[str, str, int, str | None]]) -> str:
+    """An abstractNum: levels as (numFmt, lvlText, start, pStyle)."""
+    lvls = []
+    for ilvl, (fmt, text, start, pstyle) in enumerate(levels):
+        style = f'<w:pStyle w:val="{pstyle}"/>' if pstyle else ""
+        lvls.append(f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>'
+                    f'{style}<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/></w:lvl>')
+    return (f'<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="{abstract_id}">'
+            f'<w:multiLevelType w:val="multilevel"/>{"".join(lvls)}</w:abstractNum>')
+
+
+@pytest.fixture
+def make_docx(tmp_path: Path) -> Callable[..., Path]:
+    def make(name: str, build: Callable[[Any], None]) -> Path:
+        import docx
+        document = docx.Document()
+        build(document)
+        path = tmp_path / name
+        document.save(str(path))
+        return path
+    return make
+
+
+@pytest.fixture
+def tmp(tmp_path: Path) -> Path:
+    return tmp_path
