@@ -66,8 +66,8 @@ def compute(report: Report, annotations: Annotations, currency=None) -> tuple[Fi
             p = report.paragraphs[f.paragraph] if f.paragraph is not None else None
             quote = report.text[f.start:f.end] if f.start is not None and f.end is not None else ""
             flags.append(Flag(kind=f.kind, location=location(report, p) if p else None, quote=quote, reason=f.message))
-        ages = [c.age for c in currency.citations if c.age is not None and c.kind != "guidance"]
-        years = [c.year for c in currency.citations if c.year is not None and c.kind != "guidance"]
+        ages = [c.age for c in currency.citations if c.age is not None and c.research]
+        years = [c.year for c in currency.citations if c.year is not None and c.research]
         newest = max(years) if years else None
         med = float(median(ages)) if ages else None
     judged = explaining + describing

@@ -33,7 +33,7 @@ class Analysis:
 
 
 def _currency(report: Report):
-    from qmark.knowledge.currency import assess_currency
+    from qmark.assess.knowledge import assess_currency
     return assess_currency(report)
 
 

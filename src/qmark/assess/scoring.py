@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from qmark.assess.records import Evidence, Location, QuestionResult, RATING_LABELS, Signal
 from qmark.assess.signals import Hit
 from qmark.assess.thresholds import Thresholds, decide, strengths
-from qmark.framework import Framework, Question
+from qmark.framework import Framework, Question, SignalWeight
 from qmark.report import Paragraph, Report
 
 MAX_EVIDENCE = 6
@@ -62,26 +62,38 @@ def _evidence(report: Report, ps: _ParagraphScore, top: float) -> Evidence:
     )
 
 
-def _gather(report: Report, hits: list[Hit], weights: dict[str, float], question: Question, elsewhere: float) -> dict[int, _ParagraphScore]:
-    by_para: dict[int, _ParagraphScore] = {}
+def _gather(report: Report, hits: list[Hit], weights: list[SignalWeight], question: Question, elsewhere: float) -> dict[int, _ParagraphScore]:
+    """Score paragraphs for one side of a question. A plain signal counts once per sentence;
+    a conjunction ('a+b') counts once per paragraph that has all its parts."""
     look_in = set(question.look_in)
-    # One signal per sentence and label: a sentence does not count twice for the same thing.
+    factor_of = lambda p: 1.0 if report.paragraphs[p].role in look_in else elsewhere  # noqa: E731
+    by_para: dict[int, _ParagraphScore] = {}
+    plain = {sw.signal: sw.weight for sw in weights if len(sw.parts) == 1}
     seen: set[tuple[str, int | None, int]] = set()
+    hits_by_para: dict[int, list[Hit]] = {}
     for h in hits:
-        w = weights.get(h.label)
-        if not w:
+        hits_by_para.setdefault(h.paragraph, []).append(h)
+        w = plain.get(h.label)
+        if not w or (h.label, h.sentence, h.paragraph) in seen:
             continue
-        key = (h.label, h.sentence, h.paragraph)
-        if key in seen:
-            continue
-        seen.add(key)
-        role = report.paragraphs[h.paragraph].role
-        factor = 1.0 if role in look_in else elsewhere
+        seen.add((h.label, h.sentence, h.paragraph))
+        factor = factor_of(h.paragraph)
         if factor == 0:
             continue
         ps = by_para.setdefault(h.paragraph, _ParagraphScore(h.paragraph))
         ps.score += w * factor
         ps.hits.append(h)
+    for sw in weights:
+        if len(sw.parts) == 1:
+            continue
+        for para, phits in hits_by_para.items():
+            parts = [[h for h in phits if h.label == part] for part in sw.parts]
+            factor = factor_of(para)
+            if factor == 0 or not all(parts):
+                continue
+            ps = by_para.setdefault(para, _ParagraphScore(para))
+            ps.score += sw.weight * factor
+            ps.hits.extend(h for group in parts for h in group[:1])
     return by_para
 
 
@@ -100,8 +112,9 @@ class Scored:
 
 
 def measure(report: Report, hits: list[Hit], question: Question, framework: Framework, analysis_words: int) -> Scored:
-    sup = _gather(report, hits, {s.signal: s.weight for s in question.supports}, question, framework.elsewhere_factor)
-    ag = _gather(report, hits, {s.signal: s.weight for s in question.against}, question, framework.elsewhere_factor)
+    elsewhere = framework.elsewhere_factor if question.elsewhere is None else question.elsewhere
+    sup = _gather(report, hits, question.supports, question, elsewhere)
+    ag = _gather(report, hits, question.against, question, elsewhere)
     support = sum(ps.score for ps in sup.values())
     against = sum(ps.score for ps in ag.values())
     if question.density:

@@ -14,8 +14,13 @@ DEFAULT_FRAMEWORK = "frameworks/analysis.yaml"
 
 
 class SignalWeight(BaseModel, extra="forbid"):
+    """A signal and how much it counts. 'a+b' counts a paragraph once when it has both a and b."""
     signal: str
     weight: float = Field(1.0, gt=0, le=5)
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return tuple(self.signal.split("+"))
 
 
 class Question(BaseModel, extra="forbid"):
@@ -26,6 +31,7 @@ class Question(BaseModel, extra="forbid"):
     supports: list[SignalWeight] = Field(min_length=1)
     against: list[SignalWeight] = []
     density: bool = False
+    elsewhere: float | None = Field(None, ge=0, le=1, description="overrides the framework's elsewhere_factor")
     evidence_means: str
     against_means: str = ""
     not_found: str
@@ -80,10 +86,11 @@ def _validate_signals(fw: Framework, path: Path) -> None:
     for q in fw.questions:
         for kind in ("supports", "against"):
             for i, sw in enumerate(getattr(q, kind)):
-                if sw.signal not in known:
-                    raise DataFileError(
-                        f"{path}: field 'questions.{q.id}.{kind}.{i}.signal': unknown signal "
-                        f"'{sw.signal}'; known signals: {', '.join(sorted(known))}")
+                for part in sw.parts:
+                    if part not in known:
+                        raise DataFileError(
+                            f"{path}: field 'questions.{q.id}.{kind}.{i}.signal': unknown signal "
+                            f"'{part}'; known signals: {', '.join(sorted(known))}")
 
 
 @lru_cache(maxsize=8)

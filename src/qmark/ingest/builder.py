@@ -9,7 +9,7 @@ from qmark.ingest.blocks import Block, ReadResult
 from qmark.report import Document, Noise, Paragraph, Report, Section, Sentence
 from qmark.segment import numbering, sentences
 from qmark.segment.dating import report_date
-from qmark.segment.roles import role_of
+from qmark.segment.roles import section_role
 
 _BLOCK_SEP = "\n\n"
 _DOC_SEP = "\n\n\n"
@@ -67,8 +67,8 @@ def build(inputs: list[tuple[Source, ReadResult]]) -> Report:
                 level = max(block.level, 1)
                 while stack and stack[-1]["level"] >= level:
                     stack.pop()
-                parent_role = stack[-1]["role"] if stack else "other"
-                role = "contents" if block.in_contents else (role_of(text) or parent_role)
+                parent_role = stack[-1]["role"] if stack else ("front_matter" if not sections else "other")
+                role = "contents" if block.in_contents else section_role(text, parent_role)
                 sec = {"index": len(sections), "heading": text, "level": level, "role": role,
                        "path": tuple(s["heading"] for s in stack) + (text,),
                        "document": doc_index, "start": start, "end": end}

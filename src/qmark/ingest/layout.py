@@ -139,8 +139,9 @@ def _infer_pages(lines: list[str]) -> list[list[str]] | None:
             if (m := _STRICT_PAGE_NUMBER.match(line))]
     if len(hits) < 2 or any(b[1] <= a[1] for a, b in zip(hits, hits[1:])):
         return None
-    first_filled = [i for i, line in enumerate(lines) if line][:_ZONE]
-    as_headers = hits[0][0] in first_filled
+    filled = [i for i, line in enumerate(lines) if line]
+    # Page lines as headers leave little text before the first; as footers, little after the last.
+    as_headers = sum(i < hits[0][0] for i in filled) < sum(i > hits[-1][0] for i in filled)
     cuts = [i if as_headers else i + 1 for i, _ in hits]
     bounds = [0] + [c for c in cuts if 0 < c < len(lines)] + [len(lines)]
     pages = [lines[a:b] for a, b in zip(bounds, bounds[1:]) if a < b]
@@ -185,8 +186,8 @@ def _remove_furniture(pages: list[list[str]], paged: bool, noise: list[Noise]) -
         for order, top in ((filled, True), (filled[::-1], False)):
             for rank, i in enumerate(order):
                 reason = _furniture(lines[i], recurring, top, paged)
-                if reason is None and rank >= _ZONE:
-                    break     # past the zone, furniture only continues a run of furniture
+                if (reason is None and rank >= _ZONE) or rank >= _ZONE + 2:
+                    break     # past the zone, furniture only continues a short run of furniture
                 if reason is not None:
                     drop.setdefault(i, reason)
         for i in sorted(drop):

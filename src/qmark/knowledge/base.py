@@ -68,6 +68,7 @@ class Milestone(_Strict):
 class Research(_Strict):
     id: str = Field(pattern=_ID)
     authors: list[str] = Field(min_length=1)
+    et_al: bool = False                    # further authors not listed
     year: int = Field(ge=1900, le=2100)
     title: str
     gist: str
@@ -78,7 +79,9 @@ class Research(_Strict):
     @property
     def label(self) -> str:
         first = self.authors[0]
-        if len(self.authors) == 2:
+        if self.et_al:
+            who = f"{first} et al."
+        elif len(self.authors) == 2:
             who = f"{first} and {self.authors[1]}"
         elif len(self.authors) > 2:
             who = f"{first} et al."
@@ -93,13 +96,15 @@ Entry = Edition | Milestone | Research
 class KnowledgeBase(_Strict):
     policy_authors: list[str] = []
     corporate_authors: list[str] = []
+    author_aliases: dict[str, str] = {}
     tags: dict[str, str]
     editions: list[Edition] = Field(min_length=1)
     milestones: list[Milestone] = []
     research: list[Research] = []
 
     _by_id: dict[str, Entry] = PrivateAttr(default_factory=dict)
-    _by_author_year: dict[tuple[str, int], Entry] = PrivateAttr(default_factory=dict)
+    _by_author_year: dict[tuple[str, int], list[Entry]] = PrivateAttr(default_factory=dict)
+    _aliases: dict[str, str] = PrivateAttr(default_factory=dict)
     _policy: set[str] = PrivateAttr(default_factory=set)
 
     def entry(self, entry_id: str) -> Entry | None:
@@ -130,9 +135,24 @@ class KnowledgeBase(_Strict):
         i = self.editions.index(ed)
         return self.editions[i - 1] if i else None
 
-    def by_author_year(self, author: str, year: int) -> Entry | None:
-        """The one research entry or milestone whose first author and year match a citation."""
-        return self._by_author_year.get((name_key(author), year))
+    def by_author_year(self, author: str, year: int, context: str = "") -> Entry | None:
+        """The research entry or milestone a citation's first author and year name.
+
+        Two works by one author in one year (the Panel's 2020 reviews) are told apart by words of
+        their titles in the citing text; when that does not settle it, nothing is resolved rather
+        than a guess made.
+        """
+        found = self._by_author_year.get((self._author_key(author), year), [])
+        if len(found) <= 1:
+            return found[0] if found else None
+        near = _stems(context)
+        scores = [len(_stems(e.title) & near) for e in found]
+        best = max(scores)
+        return found[scores.index(best)] if best and scores.count(best) == 1 else None
+
+    def _author_key(self, author: str) -> str:
+        key = name_key(author)
+        return self._aliases.get(key, key)
 
     def is_policy_author(self, author: str) -> bool:
         return name_key(author) in self._policy
@@ -145,14 +165,22 @@ class KnowledgeBase(_Strict):
     def model_post_init(self, __context: Any) -> None:
         # Lookup tables, built once: citations resolve against them many times per report.
         self._by_id = {e.id: e for e in [*self.editions, *self.milestones, *self.research]}
-        # Two works by the same first author in the same year (the Panel's 2020 reports) cannot be
-        # told apart from "(Panel, 2020)": such a citation stays unresolved rather than guessed.
-        by_key: dict[tuple[str, int], list[Entry]] = {}
+        self._aliases = {name_key(k): name_key(v) for k, v in self.author_aliases.items()}
+        self._by_author_year = {}
         for e in [*self.milestones, *self.research]:
             if e.authors:
-                by_key.setdefault((name_key(e.authors[0]), e.year), []).append(e)
-        self._by_author_year = {k: v[0] for k, v in by_key.items() if len(v) == 1}
+                self._by_author_year.setdefault((name_key(e.authors[0]), e.year), []).append(e)
         self._policy = {name_key(a) for a in self.policy_authors}
+
+
+# Title words too common in this field to tell two works apart.
+_COMMON = frozenset("safeguarding children child review reviews analysis serious national practice "
+                    "protection learning report".split())
+
+
+def _stems(text: str) -> set[str]:
+    # Six-letter stems, so that "exploited" in a report matches "exploitation" in a title.
+    return {w[:6] for w in re.findall(r"[a-z]{6,}", text.lower()) if w not in _COMMON}
 
 
 def name_key(name: str) -> str:

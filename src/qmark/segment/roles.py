@@ -53,3 +53,20 @@ def role_of(heading: str) -> str | None:
         if pat.search(text):
             return role
     return None
+
+
+# Inside the body of a report a subsection keeps its parent's role even when its heading names
+# a framing role: "KLOE 1: Recognising exploitation" under "Analysis" is analysis, not scope.
+BODY_ROLES = frozenset({"analysis", "findings", "chronology", "conclusions"})
+FRAMING_ROLES = frozenset({"terms_of_reference", "method", "background", "chronology",
+                           "family_involvement", "introduction"})
+
+
+def section_role(heading: str, parent_role: str) -> str:
+    """The role of a section, given its heading and the role of the section it sits in."""
+    own = role_of(heading)
+    if own is None:
+        return parent_role
+    if parent_role in BODY_ROLES and own in FRAMING_ROLES:
+        return parent_role
+    return own

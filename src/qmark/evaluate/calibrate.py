@@ -1,0 +1,158 @@
+"""Fit the rating thresholds on a labelled corpus, and report-level cross-validation.
+
+Fitting is coordinate descent over small grids, one question at a time, starting from the
+defaults and preferring them when two settings score the same: with a dozen reports, the
+danger is overfitting, not underfitting.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from qmark.assess.thresholds import Cuts, Thresholds, decide, load_thresholds, strengths
+from qmark.evaluate.metrics import ORDINAL
+
+GRID: dict[str, list[float]] = {
+    "support_scale": [0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0],
+    "against_scale": [0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0],
+    "against_weight": [0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5],
+    "none_below": [0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5],
+    "met_from": [round(0.2 + 0.05 * i, 2) for i in range(15)],
+    "not_met_below": [-1.0, -0.6, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3],
+}
+PASSES = 3
+
+
+@dataclass(frozen=True)
+class Point:
+    report: str
+    support: float
+    against: float
+    gold: str
+
+
+def _credit(gold: str, pred: str) -> float:
+    if gold == pred:
+        return 1.0
+    d = abs(ORDINAL[gold] - ORDINAL[pred])
+    return 0.5 if d == 0 else 0.25 if d == 1 else 0.0
+
+
+def predict(p: Point, cuts: Cuts) -> tuple[str, float]:
+    s, a = strengths(p.support, p.against, cuts)
+    return decide(s, a, cuts)
+
+
+def _score(points: list[Point], cuts: Cuts, default: Cuts) -> float:
+    total = sum(_credit(p.gold, predict(p, cuts)[0]) for p in points)
+    # A small pull towards the defaults breaks ties in their favour.
+    drift = sum(abs(getattr(cuts, k) - getattr(default, k)) / (max(v) - min(v)) for k, v in GRID.items())
+    return total - 0.01 * drift
+
+
+def fit_question(points: list[Point], start: Cuts) -> Cuts:
+    best = start
+    best_score = _score(points, best, start)
+    for _ in range(PASSES):
+        improved = False
+        for key, values in GRID.items():
+            for v in values:
+                trial = best.model_copy(update={key: v})
+                sc = _score(points, trial, start)
+                if sc > best_score + 1e-9:
+                    best, best_score, improved = trial, sc, True
+        if not improved:
+            break
+    return best
+
+
+def fit(points: dict[str, list[Point]], base: Thresholds) -> dict[str, Cuts]:
+    return {qid: fit_question(pts, base.default) for qid, pts in points.items()}
+
+
+def cross_validate(points: dict[str, list[Point]], base: Thresholds, folds: int = 0) -> dict[tuple[str, str], tuple[str, float]]:
+    """Out-of-fold (rating, margin) for every (report, question): never fitted on that report."""
+    reports = sorted({p.report for pts in points.values() for p in pts})
+    k = folds if 1 < folds < len(reports) else len(reports)
+    fold_of = {r: i % k for i, r in enumerate(reports)}
+    out: dict[tuple[str, str], tuple[str, float]] = {}
+    for f in range(k):
+        for qid, pts in points.items():
+            train = [p for p in pts if fold_of[p.report] != f]
+            cuts = fit_question(train, base.default)
+            for p in pts:
+                if fold_of[p.report] == f:
+                    out[(p.report, qid)] = predict(p, cuts)
+    return out
+
+
+def confidence_table(margins: list[tuple[float, bool]], bins: list[float] | None = None) -> list[tuple[float, float]]:
+    """Share right per margin bin (smoothed, made non-decreasing): margin -> confidence."""
+    bins = bins or [0.03, 0.08, 0.15, 0.3, 1.0, 9.0]
+    rates = []
+    lo = -1.0
+    for hi in bins:
+        inside = [ok for m, ok in margins if lo < m <= hi]
+        rates.append((sum(inside) + 1) / (len(inside) + 2))  # Laplace: no bin claims 0% or 100%
+        lo = hi
+    # Pool adjacent violators so a larger margin never means less confidence.
+    merged: list[list[float]] = []
+    for r in rates:
+        merged.append([r, 1])
+        while len(merged) > 1 and merged[-2][0] > merged[-1][0]:
+            r2, n2 = merged.pop()
+            r1, n1 = merged.pop()
+            merged.append([(r1 * n1 + r2 * n2) / (n1 + n2), n1 + n2])
+    flat = [r for r, n in merged for _ in range(int(n))]
+    return [(hi, round(c, 2)) for hi, c in zip(bins, flat)]
+
+
+def write_thresholds(path: Path, base: Thresholds, fitted: dict[str, Cuts], table: list[tuple[float, float]], note: str) -> None:
+    default = base.default.model_dump()
+    questions = {}
+    for qid, cuts in fitted.items():
+        over = {k: v for k, v in cuts.model_dump().items() if v != default[k]}
+        questions[qid] = over
+    doc = {
+        "default": default,
+        "human_read_below": base.human_read_below,
+        "confidence": [list(row) for row in table],
+        "questions": questions,
+    }
+    header = (
+        "# Rating thresholds, fitted by `qmark calibrate` on the development corpus.\n"
+        f"# {note}\n"
+        "# How they are used: see qmark/assess/thresholds.py. S = 1 - exp(-support/support_scale),\n"
+        "# A = 1 - exp(-against/against_scale), z = S - against_weight*A; S and A below none_below:\n"
+        "# not_evidenced; z >= met_from: met; z <= not_met_below: not_met; else partly_met.\n"
+        "# confidence: [margin at most, share of held-out suggestions that were right].\n"
+    )
+    path.write_text(header + yaml.safe_dump(doc, sort_keys=False, default_flow_style=None), encoding="utf-8")
+
+
+def main(args: argparse.Namespace) -> int:
+    from qmark.evaluate.run import collect_points, load_and_analyse
+    from qmark.evaluate.corpus import CorpusError
+    try:
+        items = load_and_analyse(Path(args.folder))
+    except CorpusError as exc:
+        print(f"qmark: {exc}", file=sys.stderr)
+        return 2
+    base = load_thresholds()
+    points = collect_points(items)
+    fitted = fit(points, base)
+    oof = cross_validate(points, base)
+    margins = [(m, rating == p.gold) for qid, pts in points.items() for p in pts
+               for rating, m in [oof[(p.report, qid)]]]
+    table = confidence_table(margins)
+    right = sum(ok for _, ok in margins)
+    print(f"Fitted on {len(items)} reports; out-of-fold exact agreement {right}/{len(margins)} ({right / len(margins):.0%}).")
+    print("Confidence table (margin at most -> share right):", ", ".join(f"{m:g}->{c:.0%}" for m, c in table))
+    if args.out:
+        write_thresholds(Path(args.out), base, fitted, table, f"Fitted on {len(items)} reports in {args.folder}.")
+        print(f"Thresholds written to {args.out}")
+    return 0

@@ -1,0 +1,95 @@
+"""A labelled corpus: reports with NAME.gold.json beside them, and *.jsonl labelled sentences."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+from qmark.assess.records import Rating
+from qmark.ingest import SUPPORTED
+from qmark.signals import PUBLIC_LABELS
+
+
+class GoldQuestion(BaseModel):
+    rating: Rating
+    evidence: list[str] = []
+    rationale: str = ""
+
+
+class Gold(BaseModel):
+    report: str
+    questions: dict[str, GoldQuestion]
+    documents: list[str] = Field(default_factory=list, description="Optional: the report then its working documents, by file name")
+
+
+class LabelledSentence(BaseModel):
+    text: str = Field(min_length=1)
+    labels: list[str]
+
+
+@dataclass
+class LabelledReport:
+    name: str
+    path: Path
+    working: list[Path]
+    gold: Gold
+
+
+class CorpusError(Exception):
+    """The corpus folder is not usable; str() names the file and the problem."""
+
+
+def _find_report(folder: Path, stem: str) -> Path | None:
+    for suffix in SUPPORTED:
+        p = folder / f"{stem}{suffix}"
+        if p.exists():
+            return p
+    return None
+
+
+def load_reports(folder: Path) -> list[LabelledReport]:
+    if not folder.is_dir():
+        raise CorpusError(f"{folder}: not a folder")
+    out: list[LabelledReport] = []
+    for gold_path in sorted(folder.glob("*.gold.json")):
+        try:
+            gold = Gold.model_validate(json.loads(gold_path.read_text(encoding="utf-8")))
+        except json.JSONDecodeError as exc:
+            raise CorpusError(f"{gold_path}: not valid JSON (line {exc.lineno})") from None
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise CorpusError(f"{gold_path}: field '{'.'.join(map(str, first['loc']))}': {first['msg']}") from None
+        stem = gold_path.name[: -len(".gold.json")]
+        if gold.documents:
+            paths = [folder / d for d in gold.documents]
+            missing = [p for p in paths if not p.exists()]
+            if missing:
+                raise CorpusError(f"{gold_path}: document {missing[0].name} not found beside it")
+            out.append(LabelledReport(stem, paths[0], paths[1:], gold))
+            continue
+        report = _find_report(folder, stem)
+        if report is None:
+            raise CorpusError(f"{gold_path}: no report named {stem} with a supported extension beside it")
+        out.append(LabelledReport(stem, report, [], gold))
+    if not out:
+        raise CorpusError(f"{folder}: no *.gold.json files found (see corpus/README.md for the format)")
+    return out
+
+
+def load_sentences(folder: Path) -> list[LabelledSentence]:
+    out: list[LabelledSentence] = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                s = LabelledSentence.model_validate(json.loads(line))
+            except (json.JSONDecodeError, ValidationError):
+                raise CorpusError(f"{path}: line {n} is not a labelled sentence ({{\"text\": ..., \"labels\": [...]}})") from None
+            unknown = [label for label in s.labels if label not in PUBLIC_LABELS]
+            if unknown:
+                raise CorpusError(f"{path}: line {n}: unknown label '{unknown[0]}'; labels are {', '.join(PUBLIC_LABELS)}")
+            out.append(s)
+    return out

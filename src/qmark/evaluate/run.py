@@ -1,0 +1,214 @@
+"""`qmark evaluate`: replay a labelled corpus through the real pipeline and print agreement."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from qmark.assess.pipeline import Analysis, analyse, to_assessment
+from qmark.assess.records import Assessment
+from qmark.assess.thresholds import load_thresholds
+from qmark.evaluate import metrics
+from qmark.evaluate.calibrate import Point, confidence_table, cross_validate, predict
+from qmark.evaluate.corpus import CorpusError, LabelledReport, load_reports, load_sentences
+from qmark.ingest import IngestError, read_report
+from qmark.segment.numbering import normalise_id
+from qmark.signals import PUBLIC_LABELS, label_sentence
+
+
+@dataclass
+class Item:
+    labelled: LabelledReport
+    analysis: Analysis
+    assessment: Assessment   # with the shipped thresholds: used for evidence ranking
+
+
+def load_and_analyse(folder: Path) -> list[Item]:
+    items = []
+    for lr in load_reports(folder):
+        try:
+            report = read_report(lr.path, lr.working)
+        except IngestError as exc:
+            raise CorpusError(str(exc)) from None
+        analysis = analyse(report)
+        items.append(Item(lr, analysis, to_assessment(analysis)))
+    return items
+
+
+def collect_points(items: list[Item]) -> dict[str, list[Point]]:
+    points: dict[str, list[Point]] = {}
+    for it in items:
+        for qid, gq in it.labelled.gold.questions.items():
+            sc = it.analysis.scored.get(qid)
+            if sc is None:
+                continue
+            points.setdefault(qid, []).append(Point(it.labelled.name, sc.support, sc.against, gq.rating))
+    return points
+
+
+def _recall_at_3(it: Item, qid: str) -> bool | None:
+    """A gold paragraph among the top three. For a not_met gold rating the gold paragraphs show the
+    weakness, so they are looked for among the evidence against first."""
+    gq = it.labelled.gold.questions[qid]
+    if not gq.evidence:
+        return None
+    gold = {normalise_id(e) for e in gq.evidence}
+    r = it.assessment.result(qid)
+    ranked = (r.counter_evidence + r.evidence) if gq.rating == "not_met" else (r.evidence + r.counter_evidence)
+    return any(normalise_id(e.id) in gold for e in ranked[:3])
+
+
+def evaluate(folder: Path, fitted: bool = False, folds: int = 0) -> dict:
+    started = time.perf_counter()
+    items = load_and_analyse(folder)
+    thresholds = load_thresholds()
+    points = collect_points(items)
+    if fitted:
+        preds = {(p.report, qid): predict(p, thresholds.cuts(qid)) for qid, pts in points.items() for p in pts}
+    else:
+        preds = cross_validate(points, thresholds, folds)
+    qids = [q.id for q in items[0].analysis.framework.questions]
+    per_q: dict[str, dict] = {}
+    all_pairs: list[tuple[str, str]] = []
+    by_report: dict[str, list[tuple[str, str]]] = {}
+    margins: list[tuple[float, bool]] = []
+    for qid in qids:
+        pairs, hits = [], []
+        for it in items:
+            name = it.labelled.name
+            if qid not in it.labelled.gold.questions:
+                continue
+            gold = it.labelled.gold.questions[qid].rating
+            pred, margin = preds[(name, qid)]
+            pairs.append((gold, pred))
+            by_report.setdefault(name, []).append((gold, pred))
+            margins.append((margin, gold == pred))
+            h = _recall_at_3(it, qid)
+            if h is not None:
+                hits.append(h)
+        all_pairs += pairs
+        per_q[qid] = {
+            "n": len(pairs),
+            "exact": metrics.exact_agreement(pairs),
+            "kappa": metrics.quadratic_kappa(pairs),
+            "recall_at_3": sum(hits) / len(hits) if hits else None,
+            "confusion": metrics.confusion(pairs),
+        }
+    groups = list(by_report.values())
+    all_hits = [h for it in items for qid in qids if qid in it.labelled.gold.questions
+                for h in [_recall_at_3(it, qid)] if h is not None]
+    result = {
+        "reports": len(items),
+        "mode": "fitted" if fitted else f"out-of-fold ({folds or len(items)} folds, by report)",
+        "overall": {
+            "exact": metrics.exact_agreement(all_pairs),
+            "exact_ci": metrics.bootstrap_ci(groups, metrics.exact_agreement),
+            "kappa": metrics.quadratic_kappa(all_pairs),
+            "kappa_ci": metrics.bootstrap_ci(groups, metrics.quadratic_kappa),
+            "recall_at_3": sum(all_hits) / len(all_hits) if all_hits else None,
+            "confusion": metrics.confusion(all_pairs),
+        },
+        "questions": per_q,
+        "calibration": _calibration(margins),
+        "sentences": evaluate_sentences(folder),
+    }
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    return result
+
+
+def _calibration(margins: list[tuple[float, bool]]) -> list[dict]:
+    """Reliability on held-out suggestions: a table fitted on one half of the reports, checked on the other."""
+    thresholds = load_thresholds()
+    half_a, half_b = margins[::2], margins[1::2]
+    rows = []
+    for fit_on, check in ((half_a, half_b), (half_b, half_a)):
+        table = confidence_table(fit_on)
+        for m, ok in check:
+            conf = next((c for upper, c in table if m <= upper), table[-1][1])
+            rows.append((conf, ok))
+    out = []
+    for lo, hi in ((0, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01)):
+        inside = [ok for c, ok in rows if lo <= c < hi]
+        if inside:
+            stated = [c for c, ok in rows if lo <= c < hi]
+            out.append({"stated": f"{lo:.0%}-{min(hi, 1):.0%}", "mean_stated": round(sum(stated) / len(stated), 2),
+                        "observed": round(sum(inside) / len(inside), 2), "n": len(inside)})
+    del thresholds
+    return out
+
+
+def evaluate_sentences(folder: Path) -> dict:
+    sentences = load_sentences(folder)
+    if not sentences:
+        return {}
+    counts = {label: [0, 0, 0] for label in PUBLIC_LABELS}  # tp, fp, fn
+    for s in sentences:
+        pred = {h.label for h in label_sentence(s.text)} & set(PUBLIC_LABELS)
+        gold = set(s.labels)
+        for label in PUBLIC_LABELS:
+            if label in pred and label in gold:
+                counts[label][0] += 1
+            elif label in pred:
+                counts[label][1] += 1
+            elif label in gold:
+                counts[label][2] += 1
+    per = {}
+    for label, (tp, fp, fn) in counts.items():
+        p, r, f = metrics.prf(tp, fp, fn)
+        per[label] = {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "support": tp + fn}
+    macro = sum(v["f1"] for v in per.values()) / len(per)
+    return {"n": len(sentences), "labels": per, "macro_f1": round(macro, 3)}
+
+
+def _fmt(x) -> str:
+    return "-" if x is None or x != x else f"{x:.2f}"
+
+
+def print_result(res: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    c = Console()
+    o = res["overall"]
+    c.print(f"[bold]qmark evaluate[/bold]: {res['reports']} reports, {res['mode']}, {res['seconds']} s")
+    c.print(f"Exact agreement {o['exact']:.0%} (95% CI {o['exact_ci'][0]:.0%}-{o['exact_ci'][1]:.0%}); "
+            f"quadratic-weighted kappa {o['kappa']:.2f} (95% CI {o['kappa_ci'][0]:.2f}-{o['kappa_ci'][1]:.2f}); "
+            f"evidence recall@3 {_fmt(o['recall_at_3'])}")
+    t = Table(title="Per question")
+    for col in ("Q", "n", "exact", "kappa", "recall@3", "confusion (gold → suggested: M/P/N/E)"):
+        t.add_column(col)
+    for qid, q in res["questions"].items():
+        conf = "  ".join(f"{g[0].upper() if g != 'not_evidenced' else 'E'}:" + "/".join(str(q['confusion'][g][p]) for p in metrics.RATINGS)
+                         for g in metrics.RATINGS)
+        t.add_row(qid, str(q["n"]), f"{q['exact']:.0%}", _fmt(q["kappa"]), _fmt(q["recall_at_3"]), conf)
+    c.print(t)
+    if res["calibration"]:
+        t = Table(title="Confidence calibration (held-out)")
+        for col in ("stated", "mean stated", "observed right", "n"):
+            t.add_column(col)
+        for row in res["calibration"]:
+            t.add_row(row["stated"], f"{row['mean_stated']:.0%}", f"{row['observed']:.0%}", str(row["n"]))
+        c.print(t)
+    s = res["sentences"]
+    if s:
+        t = Table(title=f"Sentence labels ({s['n']} sentences): macro-F1 {s['macro_f1']:.2f}")
+        for col in ("label", "precision", "recall", "F1", "support"):
+            t.add_column(col)
+        for label, v in s["labels"].items():
+            t.add_row(label, f"{v['precision']:.2f}", f"{v['recall']:.2f}", f"{v['f1']:.2f}", str(v["support"]))
+        c.print(t)
+
+
+def main(args: argparse.Namespace) -> int:
+    try:
+        res = evaluate(Path(args.folder), fitted=args.fitted, folds=args.folds)
+    except CorpusError as exc:
+        print(f"qmark: {exc}", file=sys.stderr)
+        return 2
+    print_result(res)
+    if args.json:
+        Path(args.json).write_text(json.dumps(res, indent=2, default=list), encoding="utf-8")
+        print(f"Figures written to {args.json}")
+    return 0

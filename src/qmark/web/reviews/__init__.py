@@ -1,0 +1,1 @@
+"""The reviews app: organisations, reviews, documents, assessment runs, human judgements, audit."""

@@ -1,0 +1,55 @@
+"""Writing the audit log. Callers name what happened and to what; never pass report text."""
+from __future__ import annotations
+
+import csv
+import io
+
+from qmark.web.reviews.models import AuditEvent, AuditKind, Review
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None if request is not None else None
+
+
+def record(request, kind: AuditKind, *, review: Review | None = None, object: str = "", detail: dict | None = None,
+           actor=None, actor_name: str | None = None, organisation=None) -> AuditEvent:
+    user = actor if actor is not None else (getattr(request, "user", None) if request is not None else None)
+    if user is not None and not user.is_authenticated:
+        user = None
+    if organisation is None:
+        if review is not None:
+            organisation = review.organisation
+        elif user is not None:
+            m = getattr(user, "membership", None)
+            organisation = m.organisation if m is not None else None
+    return AuditEvent.objects.create(
+        kind=kind,
+        actor=user,
+        actor_name=(actor_name if actor_name is not None else (user.get_username() if user else ""))[:150],
+        organisation=organisation,
+        review_id=review.pk if review is not None else None,
+        review_title=review.title[:200] if review is not None else "",
+        object=object[:200],
+        detail=detail or {},
+        ip=client_ip(request),
+    )
+
+
+_FIELDS = ["time (UTC)", "who", "what", "review id", "review", "object", "detail", "address"]
+
+
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def to_csv(events) -> str:
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(_FIELDS)
+    for e in events:
+        detail = "; ".join(f"{k}={v}" for k, v in sorted(e.detail.items())) if e.detail else ""
+        w.writerow([_cell(x) for x in (e.created.strftime("%Y-%m-%d %H:%M:%S"), e.actor_name, e.get_kind_display(),
+                                       e.review_id or "", e.review_title, e.object, detail, e.ip or "")])
+    return out.getvalue()
