@@ -51,7 +51,6 @@ def cmd_assess(args: argparse.Namespace) -> int:
     from qmark.render import html, jsonout, terminal
 
     console = Console()
-    err = Console(stderr=True)
     several = len(args.files) > 1
     failures: list[str] = []
     for i, f in enumerate(args.files):
@@ -59,7 +58,8 @@ def cmd_assess(args: argparse.Namespace) -> int:
             a = assess(f, args.with_docs, framework=args.framework, report_date=args.date, max_mb=args.max_mb)
         except IngestError as exc:
             failures.append(str(exc))
-            err.print(f"qmark: {exc}", markup=False, highlight=False)
+            # Plain print: an error must stay on one line whatever the terminal width.
+            print(f"qmark: {exc}", file=sys.stderr)
             continue
         stem = Path(f).stem
         if not args.quiet:
@@ -76,9 +76,9 @@ def cmd_assess(args: argparse.Namespace) -> int:
             console.print(f"HTML report written to {h}")
     if failures:
         if several:
-            err.print(f"qmark: {len(failures)} of {len(args.files)} documents could not be assessed:", highlight=False)
+            print(f"qmark: {len(failures)} of {len(args.files)} documents could not be assessed:", file=sys.stderr)
             for line in failures:
-                err.print(f"  {line}", markup=False, highlight=False)
+                print(f"  {line}", file=sys.stderr)
         return 2
     return 0
 

@@ -138,7 +138,8 @@ class Report:
             bits.append(f"p. {p.page}")
         where = ", ".join(bits)
         if p.section is not None:
-            where += f" ({self.sections[p.section].heading})"
+            heading = self.sections[p.section].heading
+            where += f" ({heading if len(heading) <= 48 else heading[:46].rstrip() + '…'})"
         return where
 
     def evidence_id(self, p: Paragraph) -> str:

@@ -76,7 +76,8 @@ class PdfLayout:
     def contents_line(self, title: str, page: int) -> None:
         self._need(self.leading)
         self.y -= self.leading
-        dots = "." * max(3, int((RIGHT - LEFT - 30 - _width(title, BODY_FONT, self.size)) / _width(".", BODY_FONT, self.size)))
+        room = RIGHT - LEFT - 30 - _width(title, BODY_FONT, self.size)
+        dots = "." * max(3, int(room / _width(".", BODY_FONT, self.size)))
         self.pages[-1].ops.append(("text", LEFT, self.y, f"{title} {dots}", BODY_FONT, self.size))
         self.pages[-1].ops.append(("right", RIGHT, self.y, str(page), BODY_FONT, self.size))
 
@@ -122,13 +123,24 @@ def _draw(c: canvas.Canvas, how: str, x: float, y: float, text: str, font: str, 
         c.drawString(x, y, text)
 
 
-# Paragraph texts. Long enough to wrap over several lines; sentence-like, as in reviews.
-SENTENCE = ("The health visitor visited the family at home and weighed the baby, who was "
-            "gaining weight, and she recorded that the mother seemed tired but coping well. ")
+# Paragraph texts: sentence-like, as in reviews, and varied so that no body line recurs the
+# way a running header does.
+SENTENCES = [
+    "The health visitor visited the family at home on {k} occasions and weighed the baby, who was gaining weight.",
+    "She recorded that the mother seemed tired but coping, and she offered a further visit in {k} weeks.",
+    "The school nurse had {k} contacts with the family and shared her concern with the designated safeguarding lead.",
+    "At the time, the bruise had a plausible explanation that {k} professionals accepted without further enquiry.",
+    "The duty system gave each worker about {k} referrals a day, leaving little time to read the history.",
+    "Practitioners told the reviewer that the threshold document was read differently in the {k} teams.",
+    "The GP saw the child {k} times in the period and recorded each consultation in the practice system.",
+    "Records show that the referral was screened within {k} hours and passed to the early help team.",
+]
 
 
 def para(number: str, topic: str, n: int = 3) -> str:
-    return f"{number} {topic} " + SENTENCE * n
+    seed = sum(ord(c) for c in number + topic)
+    body = " ".join(SENTENCES[(seed + i) % len(SENTENCES)].format(k=seed % 7 + i + 2) for i in range(n * 2))
+    return f"{number} {topic} {body}"
 
 
 @pytest.fixture
@@ -191,9 +203,18 @@ def build_review(layout: PdfLayout, style: str = "decimal") -> None:
 
 
 @pytest.fixture
-def review_pdf(make_pdf: Callable[..., Path]) -> Path:
-    return make_pdf("review.pdf", build_review, header=RUNNING_HEADER, marking="OFFICIAL - SENSITIVE",
-                    marking_pages={1}, title="Child P review")
+def review_pdf_in(make_pdf: Callable[..., Path]) -> Callable[[str], Path]:
+    """The review PDF with paragraphs numbered in a given style."""
+    def make(style: str = "decimal") -> Path:
+        return make_pdf(f"review-{style}.pdf", lambda layout: build_review(layout, style),
+                        header=RUNNING_HEADER, marking="OFFICIAL - SENSITIVE", marking_pages={1},
+                        title="Child P review")
+    return make
+
+
+@pytest.fixture
+def review_pdf(review_pdf_in: Callable[[str], Path]) -> Path:
+    return review_pdf_in("decimal")
 
 
 # --- DOCX -----------------------------------------------------------------------------------
@@ -224,6 +245,120 @@ def make_docx(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
+
+
+def add_list(document: Any, levels: list[tuple[str, str, int, str | None]]) -> int:
+    """Add a list definition (abstractNum plus num) to the document's numbering part; its numId."""
+    from docx.oxml import parse_xml
+    numbering = document.part.numbering_part.element
+    abstract_id = 100 + len(numbering.findall(f"{{{W_NS}}}abstractNum"))
+    abstract = parse_xml(numbering_xml(abstract_id, levels))
+    first_num = numbering.find(f"{{{W_NS}}}num")
+    if first_num is not None:
+        first_num.addprevious(abstract)   # abstractNum definitions come before num entries
+    else:
+        numbering.append(abstract)
+    return numbering.add_num(abstract_id).numId
+
+
+def set_numbering(paragraph: Any, num_id: int, ilvl: int | None = None) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    num_pr = ppr.get_or_add_numPr()
+    if ilvl is not None:
+        num_pr.get_or_add_ilvl().val = ilvl
+    num_pr.get_or_add_numId().val = num_id
+
+
+def set_style_numbering(style: Any, num_id: int) -> None:
+    num_pr = style.element.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_numId().val = num_id
+
+
+def add_footnotes(document: Any, notes: dict[int, str]) -> None:
+    """python-docx does not write footnotes: add a footnotes part by hand."""
+    from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    def note(attrs: str, content: str) -> str:
+        return f'<w:footnote {attrs}><w:p><w:r>{content}</w:r></w:p></w:footnote>'
+    body = "".join(note(f'w:id="{nid}"', f'<w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> {text}</w:t>')
+                   for nid, text in notes.items())
+    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{W_NS}">'
+           + note('w:type="separator" w:id="-1"', "<w:separator/>")
+           + note('w:type="continuationSeparator" w:id="0"', "<w:continuationSeparator/>")
+           + f"{body}</w:footnotes>").encode()
+    part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, xml, document.part.package)
+    document.part.relate_to(part, RT.FOOTNOTES)
+
+
+def add_footnote_reference(paragraph: Any, note_id: int) -> None:
+    from docx.oxml import parse_xml
+    paragraph._p.append(parse_xml(f'<w:r xmlns:w="{W_NS}"><w:footnoteReference w:id="{note_id}"/></w:r>'))
+
+
+def build_docx_review(document: Any) -> None:
+    """A review as Word users write one: numbered headings and paragraphs (Word's own list
+    numbering, levels '%1.' and '%1.%2'), lettered items, a table, footnotes, page breaks."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+    num = add_list(document, [("decimal", "%1.", 1, "Heading1"), ("decimal", "%1.%2", 1, None),
+                              ("lowerLetter", "(%3)", 1, None)])
+    set_style_numbering(document.styles["Heading 1"], num)
+    # 'TOC Heading' is based on 'Heading 1'; as in Word's templates it switches numbering off
+    set_style_numbering(document.styles["TOC Heading"], 0)
+    toc1 = document.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
+
+    def body(text: str, level: int = 1) -> Any:
+        p = document.add_paragraph(text)
+        set_numbering(p, num, level)
+        return p
+
+    document.add_paragraph("Child Safeguarding Practice Review: Child Q", style="Title")
+    document.add_paragraph("Contents", style="TOC Heading")
+    for entry in ("1. Introduction\t2", "2. Terms of reference\t2", "4. Analysis\t3"):
+        document.add_paragraph(entry, style=toc1)
+    document.add_page_break()
+    document.add_heading("Introduction", level=1)
+    body("The partnership commissioned this review after Child Q was admitted to hospital.")
+    body("The review was led by an independent reviewer with a review team of senior managers.")
+    document.add_heading("Terms of reference", level=1)
+    body("The review was asked to consider the following questions:")
+    body("How well did agencies share information about the family?", level=2)
+    body("Why were the concerns of the school not acted on?", level=2)
+    document.add_heading("Background", level=1)
+    body("Child Q lived with mother, her partner and two older siblings.")
+    table = document.add_table(rows=2, cols=3)
+    for cell, text in zip(table.rows[0].cells, ("Date", "Agency", "Event")):
+        cell.text = text
+    for cell, text in zip(table.rows[1].cells, ("3 March 2021", "Health visiting", "Home visit, baby weighed")):
+        cell.text = text
+    document.add_page_break()
+    document.add_heading("Analysis", level=1)
+    for i in range(1, 13):
+        p = body(f"Episode {i}: the health visitor visited the family and recorded what she saw.")
+        if i == 2:
+            add_footnote_reference(p, 1)
+        if i == 5:
+            # Word's record of where page 3 began: at the start of this paragraph
+            p.runs[0]._r.insert(0, OxmlElement("w:lastRenderedPageBreak"))
+    bold = document.add_paragraph()
+    bold.add_run("The front door").bold = True
+    body("Referrals from schools were screened out without a call back, the review team found.")
+    document.add_heading("Recommendations", level=1)
+    document.add_paragraph("The partnership should review its threshold guidance.", style="List Number")
+    document.add_paragraph("The partnership should audit school referrals.", style="List Number")
+    add_footnotes(document, {1: "Working Together to Safeguard Children, HM Government (2018)."})
+    document.core_properties.title = "Child Q review"
+
+
 @pytest.fixture
-def tmp(tmp_path: Path) -> Path:
-    return tmp_path
+def review_docx(make_docx: Callable[..., Path]) -> Path:
+    return make_docx("review.docx", build_docx_review)
+
+
+@pytest.fixture
+def docx_tools() -> Any:
+    """The DOCX building helpers, for tests that make their own documents."""
+    from types import SimpleNamespace
+    return SimpleNamespace(add_list=add_list, set_numbering=set_numbering,
+                           add_footnotes=add_footnotes, add_footnote_reference=add_footnote_reference)

@@ -74,8 +74,7 @@ def compute(report: Report, annotations: Annotations, currency=None) -> tuple[Fi
     figures = Figures(
         words=report.word_count([p for p in report.paragraphs if p.analysed and p.kind != "heading"]),
         analysis_words=words,
-        analysis_sections=sorted({report.sections[p.section].heading for p in paras if p.section is not None},
-                                 key=lambda h: next(s.index for s in report.sections if s.heading == h)),
+        analysis_sections=_top_headings(report, paras),
         hindsight_judgements=len(hindsight),
         hindsight_per_1000_words=round(len(hindsight) * 1000 / words, 2) if words else 0.0,
         hindsight_mitigations=len(in_analysis("hindsight_mitigation")),
@@ -90,3 +89,16 @@ def compute(report: Report, annotations: Annotations, currency=None) -> tuple[Fi
         median_research_age=med,
     )
     return figures, flags
+
+
+def _top_headings(report: Report, paras: list[Paragraph]) -> list[str]:
+    """The outermost headings the analysis sits under ('6. Analysis', '7. Findings')."""
+    seen: dict[str, None] = {}
+    for p in paras:
+        if p.section is None:
+            continue
+        sec = report.sections[p.section]
+        top = next((report.sections[i] for i in range(sec.index, -1, -1)
+                    if report.sections[i].document == sec.document and report.sections[i].heading == sec.path[0]), sec)
+        seen.setdefault(top.heading if top.role != "front_matter" else sec.heading, None)
+    return list(seen)

@@ -23,6 +23,7 @@ from qmark.ingest.layout import heading_number, is_contents_entry, is_contents_h
 
 DAMAGED = "is not a valid Word document or is damaged"
 PASSWORD = "is password-protected; remove the password and try again"
+OLD_DOC = "is an old Word .doc file renamed to .docx; save it as .docx or PDF and try again"
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -270,8 +271,9 @@ class _Para:
     page: int
     style: str | None
     bold: bool
-    number: tuple[str, str] | None
+    number: tuple[str, str] | None    # (marker as Word shows it, numFmt)
     toc: bool
+    outline: int | None               # heading level set on the paragraph itself
 
 
 class _Walker:
@@ -287,6 +289,7 @@ class _Walker:
         self.notes: list[tuple[str, str, int]] = []    # (kind, id, page) in order of reference
         self.boxes: list[etree._Element] = []          # text boxes met inside a paragraph
         self.start_page: int | None = None             # page of the paragraph's first text
+        self.numbered_level = 0                        # level of the last numbered heading
 
     # page breaks: consecutive breaks with no content between them are one break, so that a
     # hard break and the rendered break Word records after it are not counted twice
@@ -321,10 +324,10 @@ class _Walker:
         if (ppr is not None and _on(ppr.find(_w("pageBreakBefore")))) or self.styles.first(style, "page_break_before"):
             self._break()
         parts: list[str] = []
-        bold = [True, False]   # all text runs bold; any text at all
         self.start_page = None
-        self._runs(p, parts, bold, self.styles.first(style, "bold"))
+        all_bold, _ = self._runs(p, parts, self.styles.first(style, "bold"))
         text = "".join(parts)
+        outline = _val(ppr.find(_w("outlineLvl"))) if ppr is not None else None
         page = self.start_page or self.page
         number = self._number(ppr, style)
         if ppr is not None and ppr.find(_w("sectPr")) is not None:
@@ -333,10 +336,12 @@ class _Walker:
                 self._break()    # a section break starts a new page after this paragraph
         if not text.strip() and number is None:
             return None
-        return _Para(text, page, style, bold[0] and bold[1], number,
-                     toc or self.styles.name(style).startswith("toc"))
+        return _Para(text, page, style, all_bold, number, toc or self.styles.name(style).startswith("toc"),
+                     int(outline) + 1 if outline and outline.isdigit() and int(outline) < 9 else None)
 
-    def _runs(self, el: etree._Element, parts: list[str], bold: list[bool], style_bold: bool) -> None:
+    def _runs(self, el: etree._Element, parts: list[str], style_bold: bool) -> tuple[bool, bool]:
+        """Append the text of the runs under el to parts: (all text bold, any text)."""
+        all_bold, any_text = True, False
         for child in el:
             tag = child.tag
             if tag in _SKIP:
@@ -346,15 +351,19 @@ class _Walker:
             if tag == _w("r"):
                 rpr = child.find(_w("rPr"))
                 if rpr is not None and _on(rpr.find(_w("vanish"))):
-                    continue
-                run_bold = _on(rpr.find(_w("b"))) if rpr is not None and rpr.find(_w("b")) is not None else style_bold
+                    continue     # hidden text
+                b = rpr.find(_w("b")) if rpr is not None else None
                 before = len(parts)
                 self._run(child, parts)
                 if any(s.strip() for s in parts[before:]):
-                    bold[1] = True
-                    bold[0] = bold[0] and run_bold
+                    any_text = True
+                    all_bold = all_bold and (_on(b) if b is not None else style_bold)
             else:
-                self._runs(child, parts, bold, style_bold)
+                inner_bold, inner_text = self._runs(child, parts, style_bold)
+                if inner_text:
+                    any_text = True
+                    all_bold = all_bold and inner_bold
+        return all_bold and any_text, any_text
 
     def _run(self, r: etree._Element, parts: list[str]) -> None:
         for child in r:
@@ -413,13 +422,15 @@ class _Walker:
         if para.toc:
             kind: BlockKind = "heading" if is_contents_heading(text) else "paragraph"
             return Block(text, kind, para.page, level=1 if kind == "heading" else 0, in_contents=True)
-        level = self.styles.heading_level(para.style)
+        level = para.outline or self.styles.heading_level(para.style)
+        shown = f"{marker} {text}".strip()
         if level is None and para.bold and _looks_like_heading(text):
-            shown = f"{marker} {text}".strip()
             numbered = heading_number(shown)
-            level = numbered[0] if numbered else unnumbered_level(shown, self._numbered_level())
+            level = numbered[0] if numbered else unnumbered_level(shown, self.numbered_level)
         if level is not None:
-            return Block(f"{marker} {text}".strip(), "heading", para.page, level=min(level, 6))
+            if heading_number(shown):
+                self.numbered_level = level
+            return Block(shown, "heading", para.page, level=min(level, 6))
         if marker and any(c.isdigit() for c in marker):
             return Block(text, "paragraph", para.page, number=marker)
         if marker:    # (a), i. : printed in the text, not a paragraph number
@@ -428,17 +439,11 @@ class _Walker:
             return Block(text, "list_item", para.page)
         return Block(text, "paragraph", para.page)
 
-    def _numbered_level(self) -> int:
-        for b in reversed(self.blocks):
-            if b.kind == "heading" and heading_number(b.text):
-                return b.level
-        return 0
-
     def table(self, tbl: etree._Element) -> None:
         for tr in tbl.iter(_w("tr")):
-            if tr.getparent() is not None and _enclosing_table(tr) is not tbl:
+            if _nearest(tr, "tbl") is not tbl:
                 continue   # rows of nested tables are read with their cell
-            cells = [tc for tc in tr if tc.tag == _w("tc")]
+            cells = [tc for tc in tr.iter(_w("tc")) if _nearest(tc, "tr") is tr]
             if len(cells) == 1:
                 self.body(cells[0])    # a one-cell row is a box around ordinary paragraphs
                 continue
@@ -459,9 +464,10 @@ class _Walker:
                 self.blocks.append(Block(" | ".join(texts), "table_row", page or self.page))
 
 
-def _enclosing_table(el: etree._Element) -> etree._Element | None:
+def _nearest(el: etree._Element, tag: str) -> etree._Element | None:
+    """The closest ancestor with a given tag (cells and rows may sit inside content controls)."""
     parent = el.getparent()
-    while parent is not None and parent.tag != _w("tbl"):
+    while parent is not None and parent.tag != _w(tag):
         parent = parent.getparent()
     return parent
 
@@ -503,7 +509,7 @@ def _note_texts(part_root: etree._Element | None, tag: str, walker: _Walker) -> 
         texts = []
         for p in note.iter(_w("p")):
             parts: list[str] = []
-            walker._runs(p, parts, [True, False], False)
+            walker._runs(p, parts, False)
             texts.append("".join(parts))
         text = " ".join(" ".join(texts).split())
         if text:
@@ -546,9 +552,13 @@ def _note_blocks(document: docx.document.Document, walker: _Walker) -> list[Bloc
 
 def _check_container(path: Path) -> None:
     with open(path, "rb") as fh:
-        head = fh.read(8)
-    if head == _OLE_MAGIC:
-        raise IngestError(str(path), PASSWORD)
+        data = fh.read(1 << 20)
+    if data.startswith(_OLE_MAGIC):
+        # Word saves an encrypted .docx inside an OLE container holding an 'EncryptedPackage'
+        # stream; any other OLE file is most likely an old binary .doc renamed to .docx.
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise IngestError(str(path), PASSWORD)
+        raise IngestError(str(path), OLD_DOC)
     if not zipfile.is_zipfile(path):
         raise IngestError(str(path), DAMAGED)
     try:

@@ -15,8 +15,10 @@ from bs4.element import Comment, Doctype, ProcessingInstruction
 from qmark.ingest.blocks import Block, BlockKind, ReadResult
 from qmark.ingest.text import decode
 
-_SKIP = frozenset({"script", "style", "nav", "header", "footer", "noscript", "template", "head",
-                   "svg", "button", "form", "iframe", "select", "object"})
+_SKIP = frozenset({"script", "style", "nav", "noscript", "template", "head", "svg", "button", "form",
+                   "iframe", "select", "object"})
+_SITE_FURNITURE = frozenset({"header", "footer"})   # skipped unless part of the report itself
+_CONTENT = frozenset({"main", "article", "section"})
 _HEADINGS = {f"h{i}": i for i in range(1, 7)}
 _CONTAINERS = frozenset({"html", "body", "main", "article", "section", "div", "aside", "blockquote",
                          "figure", "details", "center", "dl", "ul", "ol", "table", "thead", "tbody",
@@ -46,9 +48,14 @@ def parse(source: str) -> ReadResult:
     return ReadResult(blocks=blocks, title=title)
 
 
-def _hidden(tag: Tag) -> bool:
-    return tag.has_attr("hidden") or tag.get("aria-hidden") == "true" or \
-        bool(re.search(r"display\s*:\s*none", tag.get("style", "") or ""))
+def _skipped(tag: Tag) -> bool:
+    """Not shown, or not part of the report: scripts, navigation, the site's header and footer
+    (an article's own <header> holds its title and is kept)."""
+    if tag.name in _SKIP or tag.has_attr("hidden") or tag.get("aria-hidden") == "true":
+        return True
+    if re.search(r"display\s*:\s*none", tag.get("style", "") or ""):
+        return True
+    return tag.name in _SITE_FURNITURE and tag.find_parent(_CONTENT) is None
 
 
 def _text(el: Tag | NavigableString) -> str:
@@ -57,7 +64,7 @@ def _text(el: Tag | NavigableString) -> str:
         return ""
     if isinstance(el, NavigableString):
         return str(el)
-    if el.name in _SKIP or _hidden(el):
+    if _skipped(el):
         return ""
     if el.name == "br":
         return "\n"
@@ -83,7 +90,7 @@ def _walk(el: Tag, blocks: list[Block]) -> None:
                 inline.append(str(child))
             continue
         name = child.name
-        if name in _SKIP or _hidden(child):
+        if _skipped(child):
             continue
         if name in _HEADINGS:
             _flush(inline, blocks)
@@ -121,7 +128,7 @@ def _list(lst: Tag, blocks: list[Block]) -> None:
     if lst.has_attr("reversed") and not lst.has_attr("start"):
         n = len(lst.find_all("li", recursive=False)) + 1
     for li in lst.find_all("li", recursive=False):
-        if _hidden(li):
+        if _skipped(li):
             continue
         value = li.get("value")
         n = int(value) if value and str(value).lstrip("-").isdigit() else n + step

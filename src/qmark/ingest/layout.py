@@ -29,13 +29,13 @@ _CLASSIFICATION = re.compile(rf"^(?:{_MARKING})(?:\s*[\-\u2013\u2014:|/]\s*.{{0,
 _CLASSIFICATION_ALONE = re.compile(rf"^(?:{_MARKING})$", re.I)
 _PAGE_NUMBER = re.compile(
     r"^(?:"
-    r"(?:page|pg\.?|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"      # Page 7, Page 7 of 31, p. 7
-    r"|[\-\u2013\u2014]\s*\d{1,4}\s*[\-\u2013\u2014]"               # - 7 -
-    r"|\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"                           # 7, 7 of 31, 7/31
-    r"|\d{1,4}\s*\|\s*page|page\s*\|\s*\d{1,4}"                      # 7 | Page
-    r"|[ivxlc]{1,6}"                                                 # front matter: iv
+    r"(?:page|pg\.?|p\.)\s*\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?"      # Page 7, Page 7 of 31, p. 7
+    r"|[\-\u2013\u2014]\s*\d{1,3}\s*[\-\u2013\u2014]"               # - 7 -
+    r"|\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?"                           # 7, 7 of 31, 7/31 (not a year)
+    r"|\d{1,3}\s*\|\s*page|page\s*\|\s*\d{1,3}"                      # 7 | Page
     r")$", re.I)
-_STRICT_PAGE_NUMBER = re.compile(r"^page\s+(\d{1,4})(?:\s+of\s+\d{1,4})?$", re.I)
+_ROMAN_PAGE = re.compile(r"^(?=[ivxl])(?:xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")   # front matter: iv
+_STRICT_PAGE_NUMBER = re.compile(r"^page\s+(\d{1,3})(?:\s+of\s+\d{1,3})?$", re.I)
 _SEPARATOR = re.compile(r"^[\s_\-\u2013\u2014=*.\u00b7~]{3,}$")
 
 # --- contents ---------------------------------------------------------------------------
@@ -52,7 +52,7 @@ _CONTENTS_PAGES = 4       # a contents page sits within the first few pages
 _TERMINAL = re.compile(r"[.?!\u2026][\"'\u201d\u2019)\]]*$")
 _NOT_HEADING_END = re.compile(r"[.;,:?!]$")
 _BULLET = re.compile(
-    r"^(?:[\u2022\u25cf\u25aa\u25a0\u25e6\u25cb\u00b7\u2023\u2043*\-\u2013\u2014>\uf0b7\uf0a7]"
+    r"^(?:[\u2022\u25cf\u25aa\u25a0\u25e6\u25cb\u00b7\u2023\u2043*\-\u2013\u2014>]"
     r"|o(?=\s)|\(?[a-z]\)|\([ivx]{1,4}\)|[a-z]\.(?=\s))\s*(?=\S)")
 _NUMBERED_HEADING = re.compile(
     r"^(?:(?:section|part|chapter)\s+)?(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?:\.|:|\s+[\-\u2013\u2014:])?"
@@ -76,8 +76,10 @@ _CITATION_CUE = re.compile(
     r"\bDepartment\b|\bGuidance\b|\bAct\b|\bReport\b|\bReview\b|\bJournal\b|\bp\.\s?\d|\bSee\b")
 _FOOTNOTE_WINDOW = 10     # footnotes sit within the last lines of a page
 
-_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
-                            "\ufb04": "ffl", "\u00a0": " ", "\t": " "})
+# Ligatures, and bullets drawn from the Symbol/Wingdings fonts (private-use code points).
+_NORMALISE = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
+                            "\ufb04": "ffl", "\u00a0": " ", "\t": " ", "\uf0b7": "\u2022",
+                            "\uf0a7": "\u25aa", "\uf076": "\u2022", "\uf0d8": "\u2022", "\uf0fc": "\u2022"})
 
 
 @dataclass
@@ -125,7 +127,7 @@ def pages_to_blocks(pages: list[list[str]], paged: bool) -> tuple[list[Block], l
 # --- cleaning and furniture ---------------------------------------------------------------
 
 def _clean(line: str) -> str:
-    line = line.translate(_LIGATURES).replace("\x00", "").strip()
+    line = line.translate(_NORMALISE).replace("\x00", "").strip()
     # A soft hyphen (pdfium reports U+FFFE or U+0002) at a line end is a word broken across lines.
     if line.endswith(("\u00ad", "\ufffe", "\x02")):
         line = line[:-1] + "-"
@@ -168,7 +170,7 @@ def _recurring(pages: list[list[str]]) -> set[str]:
 def _furniture(line: str, recurring: set[str], top: bool, paged: bool) -> str | None:
     if _CLASSIFICATION.match(line) or _CLASSIFICATION_ALONE.match(line):
         return "classification"
-    if _PAGE_NUMBER.match(line) and (paged or _STRICT_PAGE_NUMBER.match(line)):
+    if (_PAGE_NUMBER.match(line) or _ROMAN_PAGE.match(line)) and (paged or _STRICT_PAGE_NUMBER.match(line)):
         return "page_number"     # in unpaged text a lone number may be anything
     if _signature(line) in recurring:
         return "running_header" if top else "running_footer"
@@ -219,12 +221,31 @@ def _footnotes(lines: list[str], last_note: int) -> tuple[list[str], list[tuple[
         before = [lines[i] for i in filled if i < s]
         if before and not (lines[s - 1] == "" or _TERMINAL.search(before[-1])):
             continue   # the candidate continues a sentence: body text, not a note
-        marker = re.search(rf"(?<=[A-Za-z)\].,;:\u2019'\"\u201d]){first_number}(?!\d)", " ".join(before))
+        marker = _marker(first_number).search(" ".join(before))
         heading_like = len(first_text.split()) <= 4 and role_of(first_text) is not None
         if heading_like or not (marker or _CITATION_CUE.search(first_text)):
             continue
-        return lines[:s], notes
+        return _bracket_markers(lines[:s], [n for n, _ in notes]), notes
     return lines, []
+
+
+def _marker(number: int) -> re.Pattern[str]:
+    # A note marker is a number set against a word, perhaps after one punctuation mark:
+    # 'Children1', '(2018).1', 'guidance,2' - but not the second half of '1.1'.
+    end = "A-Za-z)\\]\u2019'\"\u201d"
+    return re.compile(rf"(?:(?<=[{end}])|(?<=[{end}][.,;:])){number}(?!\d)(?![.,]\d)")
+
+
+def _bracket_markers(lines: list[str], numbers: list[int]) -> list[str]:
+    """Write each note's marker in the body as '[n]', as the other readers do."""
+    lines = list(lines)
+    for n in numbers:
+        pattern = _marker(n)
+        for i, line in enumerate(lines):
+            if pattern.search(line):
+                lines[i] = pattern.sub(f"[{n}]", line, count=1)
+                break
+    return lines
 
 
 def _parse_notes(lines: list[str]) -> list[tuple[int, str]]:
@@ -276,6 +297,8 @@ def _mark_contents(lines: list[_Line]) -> None:
                 break
             if cur.blank:
                 continue
+            if cur.first_on_page and cur.page != line.page and not _CONTENTS_ENTRY.match(cur.text):
+                break     # the contents went on to a second page only if it starts with an entry
             if _CONTENTS_ENTRY.match(cur.text):
                 marks.update({j: "wrap" for j in pending})
                 marks[i] = "entry"
@@ -314,15 +337,7 @@ def _walk(lines: list[_Line], notes: dict[int, list[Block]], st: _State) -> None
                                        or bool(_TERMINAL.search(prev.text)))
         if line.contents:
             _flush(st)
-            if line.contents == "wrap":
-                wrapped.append(line.text)
-            else:
-                text = "\n".join(wrapped + [line.text])
-                block = Block(text, page=_page(st, line), in_contents=True)
-                if line.contents == "heading":
-                    block.kind, block.level = "heading", 1
-                st.blocks.append(block)
-                wrapped = []
+            wrapped = _contents_line(st, line, wrapped)
         elif not continuing and (level := _heading_level(line.text, boundary, gap, nxt, st)) is not None:
             _flush(st)
             st.blocks.append(Block(line.text, "heading", _page(st, line), level=level))
@@ -345,6 +360,18 @@ def _walk(lines: list[_Line], notes: dict[int, list[Block]], st: _State) -> None
     for page in sorted(notes):
         st.notes.extend(notes[page])
     _flush(st)
+
+
+def _contents_line(st: _State, line: _Line, wrapped: list[str]) -> list[str]:
+    """Emit a contents heading or entry (with any wrapped title lines before it); the lines
+    still waiting for their entry."""
+    if line.contents == "wrap":
+        return wrapped + [line.text]
+    block = Block("\n".join(wrapped + [line.text]), page=_page(st, line), in_contents=True)
+    if line.contents == "heading":
+        block.kind, block.level = "heading", 1
+    st.blocks.append(block)
+    return []
 
 
 def _next_line(lines: list[_Line], i: int) -> _Line | None:

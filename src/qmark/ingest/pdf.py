@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from qmark.ingest.blocks import ReadResult
+from qmark.ingest.blocks import Noise, ReadResult
 from qmark.ingest.errors import IngestError
 from qmark.ingest.layout import pages_to_blocks
 
@@ -52,15 +52,27 @@ def read(path: Path) -> ReadResult:
     try:
         pages = [_page_lines(pdf, i) for i in range(len(pdf))]
         title = _title(pdf)
+    except pdfium.PdfiumError:
+        raise IngestError(str(path), DAMAGED) from None
     finally:
         pdf.close()
     if not pages:
         raise IngestError(str(path), DAMAGED)
-    with_text = sum(1 for lines in pages if sum(len(line.strip()) for line in lines) >= _MIN_TEXT_CHARS)
-    if with_text <= len(pages) // 10:
-        raise IngestError(str(path), SCANNED)
     blocks, noise = pages_to_blocks(pages, paged=True)
+    if _pages_with_text(pages, noise) <= len(pages) // 10:
+        raise IngestError(str(path), SCANNED)
     return ReadResult(blocks=blocks, pages=len(pages), noise=noise, title=title)
+
+
+def _pages_with_text(pages: list[list[str]], noise: list[Noise]) -> int:
+    """Pages with some text besides furniture: a scan may carry a typed footer and no more."""
+    furniture: dict[int, int] = {}
+    for n in noise:
+        if n.page is not None:
+            furniture[n.page] = furniture.get(n.page, 0) + len(n.text.replace(" ", ""))
+    visible = [sum(len(line.replace(" ", "")) for line in lines) for lines in pages]
+    return sum(1 for number, chars in enumerate(visible, start=1)
+               if chars - furniture.get(number, 0) >= _MIN_TEXT_CHARS)
 
 
 def _check_envelope(path: Path) -> None:
@@ -106,6 +118,10 @@ def _runs(textpage: pdfium.PdfTextPage) -> list[_Run]:
     """Text runs between pdfium's line breaks, each placed by its first and last characters."""
     text = textpage.get_text_range()
     count = len(text)
+    # Characters outside the Basic Multilingual Plane can shift string positions against
+    # pdfium's character indices; clamping keeps a box lookup in range (at worst a run is
+    # placed by a neighbouring character).
+    last_index = textpage.count_chars() - 1
     runs: list[_Run] = []
     start = 0
     for m in list(_RUN_BREAK.finditer(text)) + [None]:
@@ -113,8 +129,8 @@ def _runs(textpage: pdfium.PdfTextPage) -> list[_Run]:
         chunk = text[start:end]
         stripped = chunk.strip()
         if stripped:
-            first = start + (len(chunk) - len(chunk.lstrip()))
-            last = start + len(chunk.rstrip()) - 1
+            first = min(start + (len(chunk) - len(chunk.lstrip())), last_index)
+            last = min(start + len(chunk.rstrip()) - 1, last_index)
             l1, b1, r1, t1 = textpage.get_charbox(first, loose=True)
             l2, b2, r2, t2 = textpage.get_charbox(last, loose=True)
             runs.append(_Run(stripped, min(l1, l2), max(r1, r2), min(b1, b2), max(t1, t2)))
@@ -150,11 +166,20 @@ def _lines(runs: list[_Run]) -> list[str]:
         if i:
             pitch = pitches[i - 1]
             gap = pitch > _GAP_FACTOR * usual if usual else pitch > 1.6 * heights[i]
-            indented = lefts[i] > margin + heights[i] and out and out[-1].rstrip().endswith((".", "?", "!", ":"))
-            if gap or indented:
+            if gap or (_first_line_indent(lefts, heights, i, margin) and out[-1].endswith((".", "?", "!", ":"))):
                 out.append("")
         out.append(text)
     return out
+
+
+def _first_line_indent(lefts: list[float], heights: list[float], i: int, margin: float) -> bool:
+    """An indented line between two lines further left starts a paragraph. (The lines of a
+    hanging-indent paragraph, '4.12<tab>text', stay indented together and are not taken
+    for one.)"""
+    if lefts[i] <= margin + heights[i] or i + 1 >= len(lefts):
+        return False
+    further_left = lefts[i] - heights[i]
+    return lefts[i - 1] < further_left and lefts[i + 1] < further_left
 
 
 def _left_margin(lefts: list[float]) -> float:

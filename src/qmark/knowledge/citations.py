@@ -208,6 +208,8 @@ def _scan(text: str, kb: KnowledgeBase) -> list[_Hit]:
         for m in rx.finditer(text):
             y = int(m.group("y"))
             ed = kb.edition_for_year(y)
+            if ed is None and rx is pat.wt_before:
+                continue   # "In 2019 Working Together arrangements began": a date, not an edition
             hits.append(_Hit(m.start(), m.end(), "guidance", y, ed.id if ed else None))
 
     for rx, alias, entry in pat.aliases:

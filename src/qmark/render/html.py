@@ -41,6 +41,16 @@ def _guidance() -> dict:
         return {}
 
 
+def nice_date(iso: str) -> str:
+    """'2022-10-18' as '18 October 2022', the way reports write dates."""
+    from datetime import date
+    try:
+        d = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{d.day} {d.strftime('%B %Y')}"
+
+
 def render(assessment: Assessment) -> str:
     flags: dict[str, list] = {}
     for f in assessment.flags:
@@ -53,6 +63,7 @@ def render(assessment: Assessment) -> str:
         flags=flags,
         in_context=_in_context,
         guidance=_guidance(),
+        nice_date=nice_date,
     )
 
 

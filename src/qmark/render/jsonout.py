@@ -15,6 +15,8 @@ def schema() -> dict:
     s = Assessment.model_json_schema()
     s["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     s["title"] = "qmark assessment"
+    # Always written, so consumers may rely on it to pick a parser.
+    s["required"] = sorted(set(s.get("required", [])) | {"schema_version"})
     return s
 
 

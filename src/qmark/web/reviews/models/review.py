@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class ReviewType(models.TextChoices):
@@ -32,6 +33,10 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def touch(self) -> None:
+        """Mark the review as worked on now (the list shows the most recent first)."""
+        Review.objects.filter(pk=self.pk).update(updated=timezone.now())
 
     @property
     def report(self) -> "Document | None":

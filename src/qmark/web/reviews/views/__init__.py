@@ -1,0 +1,1 @@
+"""Views: thin, one module per area. Every review lookup goes through access.get_review_for."""

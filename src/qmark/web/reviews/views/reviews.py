@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from qmark.web.reviews import audit, jobs, state, uploads
+from qmark.web.reviews.access import get_review_for, member_required, reviews_for
+from qmark.web.reviews.forms import NewReviewForm, ReviewForm
+from qmark.web.reviews.models import AuditKind, DocumentRole, Judgement, JudgementKind, Review
+
+
+@member_required()
+@require_GET
+def review_list(request):
+    reviews = list(reviews_for(request.user).select_related("created_by"))
+    progress = state.progress_of(reviews)
+    rows = [(r, progress[r.pk]) for r in reviews]
+    return render(request, "qmark/review_list.html", {"rows": rows})
+
+
+@member_required("edit")
+@require_http_methods(["GET", "POST"])
+def review_create(request):
+    form = NewReviewForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        with uploads.removed_on_error() as written, transaction.atomic():
+            review = form.save(commit=False)
+            review.organisation = request.membership.organisation
+            review.created_by = request.user
+            review.save()
+            audit.record(request, AuditKind.REVIEW_CREATED, review=review)
+            files = [(form.cleaned_data["report"], DocumentRole.REPORT)]
+            files += [(f, DocumentRole.WORKING) for f in form.cleaned_data["working"]]
+            for f, role in files:
+                doc = uploads.store(review, f, role, request.user, written)
+                audit.record(request, AuditKind.DOCUMENT_UPLOADED, review=review, object=f"{doc.get_role_display().lower()} ‘{doc.original_name}’",
+                             detail={"sha256": doc.sha256, "size": doc.size})
+            run = jobs.enqueue(review, request.user)
+            audit.record(request, AuditKind.ASSESSMENT_QUEUED, review=review, object=f"assessment {run.pk}")
+        return redirect("review", pk=review.pk)
+    return render(request, "qmark/review_form.html", {"form": form, "creating": True},
+                  status=400 if form.errors else 200)
+
+
+@member_required()
+@require_GET
+def review_detail(request, pk):
+    review = get_review_for(request.user, pk)
+    latest, done = state.runs_of(review)
+    view = state.build(done) if done else None
+    audit.record(request, AuditKind.REVIEW_VIEWED, review=review)
+    return render(request, "qmark/review_detail.html", {
+        "review": review, "latest": latest, "done": done, "state": view,
+        "documents": list(review.documents.all()), "runs": review.runs.only(*state._LIGHT)[:10],
+    })
+
+
+@member_required()
+@require_GET
+def review_progress(request, pk):
+    """Polled by the overview page while an assessment runs (never blocks)."""
+    review = get_review_for(request.user, pk)
+    run = review.runs.only(*state._LIGHT).order_by("-created", "-id").first()
+    if run is None:
+        return JsonResponse({"status": "none"})
+    return JsonResponse({"status": run.status, "progress": run.progress, "stage": run.stage,
+                         "error": run.error, "url": reverse("review", args=[review.pk])})
+
+
+@member_required()
+@require_http_methods(["GET", "POST"])
+def review_edit(request, pk):
+    review = get_review_for(request.user, pk, need="edit")
+    form = ReviewForm(request.POST or None, instance=review)
+    if request.method == "POST" and form.is_valid():
+        changed = list(form.changed_data)
+        form.save()
+        if changed:
+            audit.record(request, AuditKind.REVIEW_CHANGED, review=review, detail={"fields": ", ".join(changed)})
+            messages.success(request, "The review's details are saved.")
+        return redirect("review", pk=review.pk)
+    return render(request, "qmark/review_form.html", {"form": form, "review": review, "creating": False},
+                  status=400 if form.errors else 200)
+
+
+@member_required()
+@require_http_methods(["GET", "POST"])
+def review_delete(request, pk):
+    review = get_review_for(request.user, pk, need="delete")
+    if request.method == "POST":
+        title = review.title
+        with transaction.atomic():
+            audit.record(request, AuditKind.REVIEW_DELETED, review=review,
+                         detail={"documents": review.documents.count()})
+            review.delete()      # documents' files are removed from disk once this commits
+        messages.success(request, f"‘{title}’ and its documents have been deleted.")
+        return redirect("reviews")
+    return render(request, "qmark/review_delete.html", {"review": review, "documents": list(review.documents.all())})
+
+
+@member_required()
+@require_POST
+def review_assess(request, pk):
+    review = get_review_for(request.user, pk, need="edit")
+    latest, _ = state.runs_of(review)
+    if review.report is None:
+        messages.error(request, "Upload the report before asking for an assessment.")
+    elif latest is not None and latest.is_active:
+        messages.info(request, "An assessment of this review is already under way.")
+    else:
+        run = jobs.enqueue(review, request.user)
+        audit.record(request, AuditKind.ASSESSMENT_QUEUED, review=review, object=f"assessment {run.pk}")
+        messages.success(request, "The review will be assessed again. Your earlier ratings stay with the earlier assessment.")
+    return redirect("review", pk=review.pk)
+
+
+@member_required()
+@require_POST
+def review_complete(request, pk):
+    review = get_review_for(request.user, pk, need="edit")
+    _, done = state.runs_of(review)
+    if done is None:
+        raise PermissionDenied
+    current = state.build(done)
+    action = request.POST.get("action")
+    if action == "complete" and not current.complete:
+        Judgement.objects.create(run=done, kind=JudgementKind.COMPLETE, user=request.user,
+                                 comment=request.POST.get("comment", "").strip()[:5000])
+        audit.record(request, AuditKind.REVIEW_COMPLETED, review=review, object=f"assessment {done.pk}")
+        messages.success(request, "The review is marked complete. Export its summary below.")
+    elif action == "reopen" and current.complete:
+        Judgement.objects.create(run=done, kind=JudgementKind.REOPEN, user=request.user)
+        audit.record(request, AuditKind.REVIEW_REOPENED, review=review, object=f"assessment {done.pk}")
+        messages.success(request, "The review is reopened: you can change ratings and evidence again.")
+    review.touch()
+    return redirect("review", pk=review.pk)

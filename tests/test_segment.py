@@ -1,0 +1,88 @@
+"""Sentences, section roles and the report's date."""
+from datetime import date
+
+from qmark.ingest import read_text
+from qmark.segment import sentences
+from qmark.segment.dating import report_date
+from qmark.segment.roles import role_of, section_role
+
+
+def _split(text):
+    return [text[s:e] for s, e in sentences.split(text)]
+
+
+def test_sentences_keep_report_abbreviations_together():
+    text = ("As noted at para. 4.12, the S.47 enquiry was closed. Brandon et al. (2020) found the same. "
+            "Dr. Shah saw the baby at 10 a.m. on the ward. The case closed.")
+    got = _split(text)
+    assert got[0] == "As noted at para. 4.12, the S.47 enquiry was closed."
+    assert got[1] == "Brandon et al. (2020) found the same."
+    assert got[-1] == "The case closed."
+    assert len(got) == 4
+
+
+def test_sentence_offsets_point_into_the_text():
+    text = "  First one here. Second one there."
+    spans = sentences.split(text, base=100)
+    assert [(s - 100, e - 100) for s, e in spans] == [(2, 17), (18, 35)]
+
+
+def test_roles_from_headings():
+    assert role_of("4. Analysis") == "analysis"
+    assert role_of("Terms of Reference") == "terms_of_reference"
+    assert role_of("Key lines of enquiry") == "terms_of_reference"
+    assert role_of("3 METHODOLOGY") == "method"
+    assert role_of("Issues for the Board") == "recommendations"
+    assert role_of("Appendix 2: Chronology") == "chronology"
+    assert role_of("Glossary of terms") == "glossary"
+    assert role_of("Ms Smith's account") is None
+
+
+def test_subsections_in_the_body_keep_the_body_role():
+    assert section_role("KLOE 1: Recognising exploitation", "analysis") == "analysis"
+    assert section_role("Key practice episode 2", "findings") == "findings"
+    assert section_role("Recommendations", "findings") == "recommendations"
+    assert section_role("KLOE 1: Recognising exploitation", "introduction") == "terms_of_reference"
+
+
+def test_report_date_prefers_a_line_that_says_so():
+    front = "Child Q\nThe incident happened on 3 March 2018.\nFinal report: 12 September 2019\nReview period 2016-2018"
+    assert report_date(front) == date(2019, 9, 12)
+    assert report_date("Published June 2016\nEvents of 2014") == date(2016, 6, 1)
+    assert report_date("No date anywhere here.") is None
+
+
+def test_markdown_report_model():
+    md = """# Child X review
+
+Published: March 2021
+
+## 1. Introduction
+
+1.1 This review looks at practice.
+
+## 4. Analysis
+
+4.1 The health visitor visited twice. She weighed the baby.
+
+4.2 The duty team had twelve vacancies, which left no time to read the history.
+
+| Agency | Contacts |
+|---|---|
+| GP | 4 |
+"""
+    r = read_text(md)
+    assert r.date == "2021-03-01"
+    body = [p for p in r.paragraphs if p.kind != "heading"]
+    numbered = {p.number: p for p in body if p.number}
+    assert set(numbered) == {"1.1", "4.1", "4.2"}
+    assert numbered["4.1"].role == "analysis"
+    assert numbered["1.1"].role == "introduction"
+    assert [r.sentence_text(s) for s in r.sentences_of(numbered["4.1"])] == [
+        "The health visitor visited twice.", "She weighed the baby."]
+    assert any(p.kind == "table_row" and "GP | 4" in r.paragraph_text(p) for p in body)
+    # offsets: every paragraph and sentence is a span of the canonical text
+    for p in r.paragraphs:
+        assert r.text[p.start:p.end].strip() == r.text[p.start:p.end]
+    assert r.paragraph_at(numbered["4.2"].start + 5) == numbered["4.2"]
+    assert r.location(numbered["4.2"]) == "para 4.2 (4. Analysis)"
