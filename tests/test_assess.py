@@ -10,7 +10,7 @@ from qmark.assess.records import Assessment
 from qmark.cli import sample_path
 from qmark.render import html, jsonout
 
-from conftest import markdown_to_pages, write_docx, write_pdf
+from helpers import markdown_to_pages, write_docx, write_pdf
 
 
 @pytest.fixture(scope="module")

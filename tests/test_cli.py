@@ -8,7 +8,7 @@ import pytest
 
 from qmark.cli import main, sample_path
 
-from conftest import write_pdf
+from helpers import write_pdf
 
 
 def run(*args):

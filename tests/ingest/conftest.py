@@ -1,4 +1,4 @@
-"""Fixtures that generate real documents (PDF, DOCX, HTML, TXT) in a temporary folder.
+"""Fixtures that generate real documents (PDF, DOCX) in a temporary folder.
 
 Nothing binary is kept in the repository: each test builds the file it reads. The PDFs are
 laid out by hand on a reportlab canvas so that a test can say exactly where a page breaks,
@@ -6,18 +6,11 @@ which running header and footer each page has and where a footnote sits.
 """
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-
-try:
-    import qmark  # noqa: F401
-except ImportError:  # running from a checkout without an installed package
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
-
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas

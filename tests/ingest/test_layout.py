@@ -76,14 +76,16 @@ def test_running_headers_footers_page_numbers_and_markings_become_noise():
     for n in range(1, 5):
         top = (["OFFICIAL - SENSITIVE"] if n == 1 else []) + [header, ""]
         body = [f"{n}.1 {BODY[n - 1]}", BODY[(n + 1) % 4]]
-        pages.append(top + body + ["", footers[n - 1].format(n=n)])
+        pages.append(top + body + ["", "Kestrel Vale LSCB, March 2023", footers[n - 1].format(n=n)])
     blocks, noise = pages_to_blocks(pages, paged=True)
     reasons = {(x.page, x.reason) for x in noise}
     assert (1, "classification") in reasons
     assert {(n, "running_header") for n in range(1, 5)} <= reasons
+    assert {(n, "running_footer") for n in range(1, 5)} <= reasons
     assert {(n, "page_number") for n in range(1, 5)} <= reasons
     joined = "\n".join(b.text for b in blocks)
     assert header not in joined and "OFFICIAL" not in joined and "p. 4" not in joined
+    assert "Kestrel Vale LSCB" not in joined
     assert [b.page for b in blocks if b.text.startswith(("1.1", "4.1"))] == [1, 4]
 
 

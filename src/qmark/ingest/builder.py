@@ -26,10 +26,17 @@ class Source:
     is_main: bool = True
 
 
+# Words that keep their hyphen when a line break falls after it: 'multi-\nagency' is
+# 'multi-agency', while 'assess-\nment' is 'assessment'.
+_HYPHEN_PREFIXES = frozenset("""multi inter intra non pre post co re self cross well long short
+    sub over under anti pro semi part full half cross-border out in follow step out-of""".split())
+_LINE_HYPHEN = re.compile(r"(\w+)-\n(?=[a-z])")
+
+
 def _clean(text: str) -> str:
     # Paragraph text is one line: readers' soft line breaks become spaces.
     text = text.replace("\r", "").replace("\u00ad", "")
-    text = re.sub(r"-\n(?=[a-z])", "", text)        # a word hyphenated across a line break
+    text = _LINE_HYPHEN.sub(lambda m: m.group(0)[:-1] if m.group(1).lower() in _HYPHEN_PREFIXES else m.group(1), text)
     text = text.replace("\n", " ")
     return _SPACE.sub(" ", text).strip()
 
@@ -83,9 +90,16 @@ def build(inputs: list[tuple[Source, ReadResult]]) -> Report:
             for sec in stack:
                 sec["end"] = end
             section = stack[-1]["index"] if stack else None
-            role = "contents" if block.in_contents else (stack[-1]["role"] if stack else "other")
+            role = stack[-1]["role"] if stack else "other"
+            if block.in_contents:
+                role = "contents"
+            elif role == "contents":
+                # Text after a contents list with no heading of its own is not part of the list.
+                role = "front_matter"
             number, number_span, body_start = None, None, start
-            if block.number:
+            if block.in_contents:
+                pass   # '1. Introduction ..... 3' is a contents entry, not paragraph 1
+            elif block.number:
                 number = block.number.strip().rstrip(".")
             else:
                 found = numbering.find_number(text)

@@ -167,13 +167,13 @@ def _recurring(pages: list[list[str]]) -> set[str]:
     return {sig for sig, n in counts.items() if n >= need and re.search(r"[a-z#]", sig)}
 
 
-def _furniture(line: str, recurring: set[str], top: bool, paged: bool) -> str | None:
+def _furniture(line: str, recurring: set[str], upper: bool, paged: bool) -> str | None:
     if _CLASSIFICATION.match(line) or _CLASSIFICATION_ALONE.match(line):
         return "classification"
     if (_PAGE_NUMBER.match(line) or _ROMAN_PAGE.match(line)) and (paged or _STRICT_PAGE_NUMBER.match(line)):
         return "page_number"     # in unpaged text a lone number may be anything
     if _signature(line) in recurring:
-        return "running_header" if top else "running_footer"
+        return "running_header" if upper else "running_footer"
     return None
 
 
@@ -185,13 +185,16 @@ def _remove_furniture(pages: list[list[str]], paged: bool, noise: list[Noise]) -
         lines = ["" if _SEPARATOR.match(line) else line for line in lines]
         filled = [i for i, line in enumerate(lines) if line]
         drop: dict[int, str] = {}
-        for order, top in ((filled, True), (filled[::-1], False)):
+        middle = filled[len(filled) // 2] if filled else 0
+        for order in (filled, filled[::-1]):
+            in_run = True     # every line so far from this edge was furniture
             for rank, i in enumerate(order):
-                reason = _furniture(lines[i], recurring, top, paged)
-                if (reason is None and rank >= _ZONE) or rank >= _ZONE + 2:
-                    break     # past the zone, furniture only continues a short run of furniture
+                reason = _furniture(lines[i], recurring, i < middle, paged)
+                if rank >= _ZONE and (reason is None or not in_run or rank >= _ZONE + 2):
+                    break     # past the zone, only a short unbroken run of furniture goes on
                 if reason is not None:
                     drop.setdefault(i, reason)
+                in_run = in_run and reason is not None
         for i in sorted(drop):
             noise.append(Noise(lines[i], number if paged else None, drop[i]))
         out.append(["" if i in drop else line for i, line in enumerate(lines)])

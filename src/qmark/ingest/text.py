@@ -24,7 +24,9 @@ def decode(data: bytes, shown: str) -> str:
 def parse(source: str) -> ReadResult:
     pages = [page.splitlines() for page in source.split("\f")]
     blocks, noise = pages_to_blocks(pages, paged=len(pages) > 1)
-    return ReadResult(blocks=blocks, pages=len(pages) if len(pages) > 1 else 0, noise=noise)
+    # Without form feeds the layout may still find pages from 'Page N of M' lines.
+    found = max((b.page or 0 for b in blocks), default=0)
+    return ReadResult(blocks=blocks, pages=max(found, len(pages) if len(pages) > 1 else 0), noise=noise)
 
 
 def read(path: Path) -> ReadResult:

@@ -70,6 +70,8 @@ class CueFile(BaseModel, extra="forbid"):
 @dataclass(frozen=True)
 class Cue:
     pattern: re.Pattern[str]
+    case_sensitive: bool
+    anchors: tuple[str, ...] | None   # a match must contain one of these; None: no such set
     weight: float
     reason: str
     negatable: bool
@@ -86,7 +88,6 @@ class Label:
     threshold: float
     unless_labels: tuple[str, ...]
     cues: tuple[Cue, ...]
-    gate: re.Pattern[str]    # all cue patterns in one: a quick 'could anything match?'
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,79 @@ class CueSet:
     labels: tuple[Label, ...]
 
 
+_ESCAPED_OR_LETTER = re.compile(r"\\.|[A-Z]")
+
+
+def lower_pattern(p: str) -> str:
+    """A pattern for lower-cased text: letters lower-cased, escapes (\\W, \\S, \\b...) kept.
+
+    Matching lower-cased text without re.IGNORECASE lets the regex engine skip ahead on the
+    first character, several times faster on the long alternations cue lists are made of.
+    """
+    return _ESCAPED_OR_LETTER.sub(lambda m: m.group(0) if m.group(0).startswith("\\") else m.group(0).lower(), p)
+
+
+def lower_text(text: str) -> str:
+    """Lower case that keeps every offset: characters whose lower case is longer stay as they are."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def anchors(pattern: str) -> tuple[str, ...] | None:
+    """Literal strings of which every match of the pattern must contain at least one.
+
+    Found from the parsed pattern; None when no such set of strings of three or more
+    characters can be shown. Checking them with 'in' is much cheaper than a regex search,
+    and exact: a sentence without any of them cannot match.
+    """
+    try:
+        import re._parser as sre  # type: ignore[import-not-found]
+        parsed = sre.parse(pattern)
+    except Exception:  # an internal module: without it, simply no prefilter
+        return None
+    found = _required(parsed, sre)
+    if not found or min(len(a) for a in found) < 3:
+        return None
+    return tuple(sorted(found))
+
+
+def _required(seq, sre) -> set[str] | None:
+    """For a sequence of regex items: the best set of literals one of which must appear."""
+    options: list[set[str]] = []
+    run = ""
+    for op, av in seq:
+        if op is sre.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            options.append({run})
+            run = ""
+        if op is sre.SUBPATTERN:
+            sub = _required(av[-1], sre)
+            if sub:
+                options.append(sub)
+        elif op is sre.BRANCH:
+            branches = [_required(b, sre) for b in av[1]]
+            if all(branches):
+                options.append(set().union(*branches))  # type: ignore[arg-type]
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
+            sub = _required(av[2], sre)
+            if sub:
+                options.append(sub)
+    if run:
+        options.append({run})
+    options = [o for o in options if o]
+    if not options:
+        return None
+    return max(options, key=lambda o: (min(len(x) for x in o), -len(o)))
+
+
 def _compile(p: str | None, case_sensitive: bool = False) -> re.Pattern[str] | None:
-    return None if p is None else re.compile(p, 0 if case_sensitive else re.I)
+    if p is None:
+        return None
+    return re.compile(p) if case_sensitive else re.compile(lower_pattern(p))
 
 
 @lru_cache(maxsize=4)
@@ -113,10 +185,10 @@ def load_cues(path: str | None = None) -> CueSet:
             if other not in names or names.index(other) >= names.index(name):
                 raise DataFileError(f"{file}: field 'labels.{name}.unless_labels': '{other}' must be a label defined above '{name}'")
         cues = tuple(
-            Cue(_compile(c.pattern, c.case_sensitive), c.weight, c.reason, c.negatable,
+            Cue(_compile(c.pattern, c.case_sensitive), c.case_sensitive,
+                anchors(c.pattern if c.case_sensitive else lower_pattern(c.pattern)), c.weight, c.reason, c.negatable,
                 _compile(c.requires), _compile(c.unless), frozenset(c.roles_off), frozenset(c.roles_only))
             for c in ls.cues
         )
-        gate = re.compile("|".join(f"(?:{c.pattern})" for c in ls.cues), re.I)
-        labels.append(Label(name, ls.public, ls.threshold, tuple(ls.unless_labels), cues, gate))
-    return CueSet(re.compile(spec.negation, re.I), tuple(labels))
+        labels.append(Label(name, ls.public, ls.threshold, tuple(ls.unless_labels), cues))
+    return CueSet(_compile(spec.negation), tuple(labels))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from qmark.report import Report
 from qmark.signals.annotation import Annotation, Annotations
-from qmark.signals.cues import CueSet, load_cues
+from qmark.signals.cues import CueSet, load_cues, lower_text
 
 # Quoted speech: double or curly quotes, and single quotes that are not apostrophes.
 _QUOTED = re.compile(r'"[^"]{2,}"|\u201c[^\u201d]{2,}\u201d|(?<![\w\u2019])[\'\u2018][^\'\u2018\u2019]{3,}?[\'\u2019](?!\w)')
@@ -29,25 +29,30 @@ def label_sentence(text: str, role: str = "analysis", cues: CueSet | None = None
     """The labels one sentence takes, each with its strongest cue."""
     cues = cues or load_cues()
     quoted = _quoted_spans(text)
+    low = lower_text(text)   # cue patterns are compiled for lower-cased text (see cues.lower_pattern)
     hits: list[Hit] = []
     found: set[str] = set()
     for label in cues.labels:
         if any(u in found for u in label.unless_labels):
             continue
-        if not label.gate.search(text):
-            continue
         total, best = 0.0, None
         for cue in label.cues:
             if role in cue.roles_off or (cue.roles_only and role not in cue.roles_only):
                 continue
-            if cue.requires is not None and not cue.requires.search(text):
+            subject = text if cue.case_sensitive else low
+            if cue.anchors is not None and not any(a in subject for a in cue.anchors):
                 continue
-            if cue.unless is not None and cue.unless.search(text):
+            first = cue.pattern.search(subject)
+            if first is None:
                 continue
-            for m in cue.pattern.finditer(text):
+            if cue.requires is not None and not cue.requires.search(low):
+                continue
+            if cue.unless is not None and cue.unless.search(low):
+                continue
+            for m in cue.pattern.finditer(subject, first.start()):
                 if any(qs <= m.start() and m.end() <= qe for qs, qe in quoted):
                     continue
-                if cue.negatable and cues.negation.search(text[max(0, m.start() - 60):m.start()]):
+                if cue.negatable and cues.negation.search(low[max(0, m.start() - 60):m.start()]):
                     continue
                 total += cue.weight
                 if best is None or cue.weight > best[3]:

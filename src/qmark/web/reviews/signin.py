@@ -46,26 +46,29 @@ def use_link(token: str):
     return user if user.is_active else None
 
 
-def desktop_user():
-    """The person using qmark on this computer: created on first run as the administrator of
-    'My partnership'. Signs in with one-time links; has no password."""
-    User = get_user_model()
-    m = Membership.objects.select_related("user").filter(role=Role.ADMIN, user__is_active=True).order_by("id").first()
-    if m is not None:
-        return m.user
+def _login_name() -> str:
     import getpass
     try:
-        name = getpass.getuser() or "assessor"
-    except Exception:
-        name = "assessor"
+        name = getpass.getuser()
+    except Exception:   # no login name in this environment
+        name = ""
+    return (name or "assessor")[:150]
+
+
+def desktop_user():
+    """The person using qmark on this computer, named after their login: created on first run
+    as the administrator of 'My partnership'. Signs in with one-time links; has no password."""
+    User = get_user_model()
+    name = _login_name()
     with transaction.atomic():
-        org, _ = Organisation.objects.get_or_create(name=DESKTOP_ORGANISATION)
         user = User.objects.filter(username=name).first()
         if user is None:
             user = User(username=name)
             user.set_unusable_password()
             user.save()
-        Membership.objects.update_or_create(user=user, defaults={"organisation": org, "role": Role.ADMIN})
+        if not Membership.objects.filter(user=user).exists():
+            org, _ = Organisation.objects.get_or_create(name=DESKTOP_ORGANISATION)
+            Membership.objects.create(user=user, organisation=org, role=Role.ADMIN)
     return user
 
 

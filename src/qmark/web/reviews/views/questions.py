@@ -42,11 +42,12 @@ def _page(request, review, current, question, form=None, status=200):
     qs = current.questions
     i = qs.index(question)
     return render(request, "qmark/question.html", {
-        "review": review, "state": current, "q": question, "form": form or RatingForm(
-            suggested=question.suggested, initial={"rating": question.final_rating}),
+        "review": review, "state": current, "q": question, "form": form or RatingForm(   # no rating is pre-chosen until the assessor has chosen one
+            suggested=question.suggested, initial={"rating": question.rating.value} if question.rating else {}),
         "guide": guidance.for_question(question.id),
         "previous": qs[i - 1] if i else None, "next": qs[i + 1] if i + 1 < len(qs) else None,
-        "labels": RATING_LABELS,
+        "labels": RATING_LABELS, "here": f"Question {question.result.number}",
+        "can_judge": request.role.can_edit and not current.complete,
     }, status=status)
 
 
@@ -125,7 +126,7 @@ def question_add_evidence(request, pk, qid):
         needles = words.lower().split()
         found = [p for p in paragraphs if all(n in (p["text"] + " " + p["location"]["label"]).lower() for n in needles)]
     page = Paginator(found, 25).get_page(request.GET.get("page"))
-    already = {i.target for i in question.added}
+    already = {int(i.target.split(":", 1)[1]) for i in question.added}
     return render(request, "qmark/add_evidence.html", {
-        "review": review, "q": question, "page": page, "words": words, "total": len(found), "already": already,
+        "review": review, "q": question, "here": f"Add evidence to question {question.result.number}", "page": page, "words": words, "total": len(found), "already": already,
     })

@@ -55,7 +55,7 @@ def review_detail(request, pk):
     view = state.build(done) if done else None
     audit.record(request, AuditKind.REVIEW_VIEWED, review=review)
     return render(request, "qmark/review_detail.html", {
-        "review": review, "latest": latest, "done": done, "state": view,
+        "review": review, "latest": latest, "done": done, "state": view, "p": state.progress_of([review])[review.pk],
         "documents": list(review.documents.all()), "runs": review.runs.only(*state._LIGHT)[:10],
     })
 

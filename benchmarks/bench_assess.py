@@ -1,0 +1,130 @@
+"""End-to-end speed and memory on a realistic 150-page PDF review report.
+
+Builds the PDF (reportlab) from the fictional development corpus: numbered paragraphs,
+headings, a running header, 'Page N of M' footers, a contents page. Then assesses it in a
+fresh child process, pinned to one core, and prints pages per second and peak memory (RSS).
+
+    python benchmarks/bench_assess.py [--pages 150] [--runs 3] [--semantic]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def corpus_paragraphs() -> list[str]:
+    paras: list[str] = []
+    for p in sorted((REPO / "corpus" / "dev").glob("*.md")):
+        for block in p.read_text(encoding="utf-8").split("\n\n"):
+            b = " ".join(block.split())
+            if len(b) > 120 and not b.startswith(("#", "|", "[^")):
+                paras.append(re.sub(r"^(Para \d+|\d+(\.\d+)*[.-]?\d*\.?)\s+", "", b))
+    return paras
+
+
+def build_pdf(path: Path, pages: int) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfgen import canvas
+
+    paras = corpus_paragraphs()
+    sections = ["1. Introduction", "2. Terms of reference", "3. Methodology", "4. Background",
+                "5. Key practice episodes", "6. Analysis", "7. Findings", "8. Conclusions", "9. Recommendations"]
+    width, height = A4
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setTitle("Benchmark LCSPR (fictional)")
+
+    def furniture(n: int) -> None:
+        c.setFont("Helvetica", 8)
+        c.drawString(72, height - 36, "OFFICIAL - SENSITIVE   Northmoor Safeguarding Children Partnership - Child Z")
+        c.drawString(width / 2 - 28, 28, f"Page {n} of {pages}")
+
+    # contents page
+    furniture(1)
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(72, height - 80, "Contents")
+    c.setFont("Helvetica", 11)
+    for i, s in enumerate(sections):
+        c.drawString(72, height - 110 - 18 * i, f"{s} {'.' * 60} {2 + i * (pages // len(sections))}")
+    c.showPage()
+    k = 0
+    per_section = max(1, (pages - 1) // len(sections))
+    for page in range(2, pages + 1):
+        furniture(page)
+        y = height - 70
+        sec = min((page - 2) // per_section, len(sections) - 1)
+        if (page - 2) % per_section == 0:
+            c.setFont("Helvetica-Bold", 13)
+            c.drawString(72, y, sections[sec])
+            y -= 26
+        n = 1
+        while True:
+            text = f"{sec + 1}.{(page * 7 + n)} {paras[k % len(paras)]}"
+            lines = simpleSplit(text, "Helvetica", 10.5, width - 144)
+            if y - 14 * len(lines) < 60:
+                break
+            c.setFont("Helvetica", 10.5)
+            for line in lines:
+                c.drawString(72, y, line)
+                y -= 14
+            y -= 8
+            k += 1
+            n += 1
+        c.showPage()
+    c.save()
+
+
+CHILD = r"""
+import json, resource, sys, time
+t0 = time.perf_counter()
+from qmark.assess import assess
+t1 = time.perf_counter()
+a = assess(sys.argv[1])
+t2 = time.perf_counter()
+print(json.dumps({"import_s": t1 - t0, "assess_s": t2 - t1, "pages": a.report.pages,
+                  "paragraphs": a.report.paragraphs, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run_once(pdf: Path, semantic: bool) -> dict:
+    env = dict(os.environ, QMARK_SEMANTIC="1" if semantic else "0")
+    cmd = [sys.executable, "-c", CHILD, str(pdf)]
+    if hasattr(os, "sched_setaffinity"):
+        cmd = ["taskset", "-c", "0", *cmd] if subprocess.run(["which", "taskset"], capture_output=True).returncode == 0 else cmd
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pages", type=int, default=150)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--semantic", action="store_true", help="also measure with the optional semantic layer")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "bench.pdf"
+        t = time.perf_counter()
+        build_pdf(pdf, args.pages)
+        print(f"Built a {args.pages}-page PDF ({pdf.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s")
+        modes = [False, True] if args.semantic else [False]
+        for semantic in modes:
+            runs = [run_once(pdf, semantic) for _ in range(args.runs)]
+            best = min(runs, key=lambda r: r["assess_s"])
+            label = "with semantic layer" if semantic else "default (no optional model)"
+            print(f"{label}: {best['pages']} pages, {best['paragraphs']} paragraphs; "
+                  f"assess {best['assess_s']:.2f} s = {best['pages'] / best['assess_s']:.0f} pages/s on one core "
+                  f"(best of {args.runs}; import {best['import_s']:.2f} s); peak memory {max(r['peak_mb'] for r in runs):.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""Set-up for the web tests: Django in desktop mode in a throw-away data folder, the database
+from QMARK_TEST_DATABASE_URL (PostgreSQL) or SQLite, and shared fixtures."""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+_DATA = tempfile.mkdtemp(prefix="qmark-web-tests-")
+os.environ["QMARK_DATA_DIR"] = _DATA
+os.environ["QMARK_WEB_MODE"] = "desktop"
+os.environ["DJANGO_SETTINGS_MODULE"] = "qmark_web_test_settings"
+
+import django  # noqa: E402
+
+django.setup()
+
+from qmark.cli import sample_path  # noqa: E402
+
+DATABASE = "PostgreSQL" if os.environ.get("QMARK_TEST_DATABASE_URL") else "SQLite"
+
+
+def pytest_report_header(config):
+    return f"qmark web tests: {DATABASE} database"
+
+
+@lru_cache(maxsize=1)
+def sample_assessment() -> tuple[str, str]:
+    """The engine's real Assessment (and paragraph index) for the sample report, made once."""
+    import json
+
+    from qmark.assess import assess
+    from qmark.ingest import read_report
+    from qmark.web.reviews.jobs import paragraph_index
+    report = read_report(sample_path())
+    a = assess(report)
+    return a.model_dump_json(), json.dumps(paragraph_index(report))
+
+
+@pytest.fixture
+def upload_dir(settings, tmp_path):
+    settings.QMARK_UPLOAD_DIR = tmp_path / "uploads"
+    settings.QMARK_UPLOAD_DIR.mkdir()
+    return settings.QMARK_UPLOAD_DIR
+
+
+class World:
+    """Two organisations, users in every role, one assessed review in each organisation."""
+
+    def __init__(self, upload_dir: Path):
+        from django.contrib.auth import get_user_model
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from qmark.web.reviews import uploads
+        from qmark.web.reviews.models import (AssessmentRun, DocumentRole, Membership, Organisation, Review,
+                                              RunStatus)
+        User = get_user_model()
+        self.org_a = Organisation.objects.create(name="Ashbourne Vale Safeguarding Children Partnership")
+        self.org_b = Organisation.objects.create(name="Westmarch Safeguarding Partnership")
+        self.users = {}
+        for name, org, role in [("admin_a", self.org_a, "admin"), ("assessor_a", self.org_a, "assessor"),
+                                ("reader_a", self.org_a, "read_only"), ("admin_b", self.org_b, "admin"),
+                                ("assessor_b", self.org_b, "assessor")]:
+            u = User.objects.create_user(name, password="a long test password 1")
+            Membership.objects.create(user=u, organisation=org, role=role)
+            self.users[name] = u
+        self.users["nomember"] = User.objects.create_user("nomember", password="a long test password 1")
+        assessment_json, paragraphs_json = sample_assessment()
+        self.reviews = {}
+        for key, org, creator in [("a", self.org_a, self.users["admin_a"]), ("b", self.org_b, self.users["admin_b"])]:
+            r = Review.objects.create(organisation=org, title=f"Child M review ({key.upper()})", reference=f"REF-{key}",
+                                      created_by=creator)
+            text = sample_path().read_bytes()
+            report = uploads.store(r, SimpleUploadedFile("child_m.md", text), DocumentRole.REPORT, creator)
+            working = uploads.store(r, SimpleUploadedFile("terms.md", b"# Terms\n\n1. The terms of reference.\n"),
+                                    DocumentRole.WORKING, creator)
+            run = AssessmentRun.objects.create(review=r, status=RunStatus.DONE, progress=100,
+                                               engine_version="test", assessment_json=assessment_json,
+                                               paragraphs_json=paragraphs_json)
+            self.reviews[key] = (r, run, report, working)
+
+    @property
+    def review(self):
+        return self.reviews["a"][0]
+
+    @property
+    def run(self):
+        return self.reviews["a"][1]
+
+
+@pytest.fixture
+def world(db, upload_dir) -> World:
+    return World(upload_dir)
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client signed in as the named user (or anonymous for None)."""
+    def make(name: str | None, world: World):
+        from django.test import Client
+        c = Client()
+        if name:
+            c.force_login(world.users[name])
+        return c
+    return make
