@@ -49,7 +49,10 @@ _MONTHS = ("january february march april may june july august september october 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 # A surname: capitalised, with at least one lower-case letter (so agency acronyms are not taken
 # for authors), allowing McX, O'X, double-barrelled names and name particles.
-_NAME = r"(?:(?:van|von|de|der|den|du|le|la|da|di)\s+)*[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’\-]*[a-zà-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\-]*"
+# Possessive quantifiers and atomic groups keep the matchers linear on long runs of capitalised
+# words, where plain backtracking would explode.
+_NAME = (r"(?:(?:van|von|de|der|den|du|le|la|da|di)\s+)*+(?=[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’\-]*?[a-zà-öø-ÿ])"
+         r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’\-]++")
 _PAGES = r"(?:\s*[,:]\s*(?:p|pp|para|paras|ch|chapter)\.?\s*[\divxl]+(?:\s*[-–]\s*\d+)?)?"
 _LEAD_IN = re.compile(r"^(?:see(?:\s+also)?|e\.g\.|eg|cf\.?|for example|as cited in|cited in|quoted in)[,:]?\s+", re.I)
 _WT = r"(?:Working\s+[Tt]ogether(?:\s+to\s+[Ss]afeguard\s+[Cc]hildren)?|WTSC|WT)"
@@ -93,7 +96,7 @@ class _Patterns:
         pub = "|".join(_flex(c) for c in sorted(kb.policy_authors, key=len, reverse=True)) or r"(?!x)x"
         self.corporate = re.compile(rf"(?<!\w)(?:{corp})(?!\w)")
         one = rf"(?:{corp}|{_NAME})"
-        authors = rf"{one}(?:(?:\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+){one}){{0,6}}(?:,?\s+et\s+al\b\.?)?"
+        authors = rf"(?>{one}(?:(?:\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+){one}){{0,6}}(?:,?\s+et\s+al\b\.?)?)"
         end_year = r"(?![\d/\-:–]|\.\d)"
         self.bracket = re.compile(r"\(([^()]{4,400})\)")
         self.bracket_part = re.compile(rf"(?P<a>{authors}),?\s+(?P<y>{_YEARS}){end_year}{_PAGES}\s*[.,]?")

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from qmark.report import Report
+from qmark.signals.case import case_names, name_pattern
 from qmark.signals.annotation import Annotation, Annotations
 from qmark.signals.cues import CueSet, load_cues, lower_text
 
@@ -69,13 +70,21 @@ def annotate(report: Report, cues: CueSet | None = None) -> Annotations:
     cues = cues or load_cues()
     items: list[Annotation] = []
     paragraphs = report.paragraphs
+    names = case_names(report)
+    named = name_pattern(names)
     for s in report.sentences:
         p = paragraphs[s.paragraph]
         if not p.analysed:
             continue
         text = report.text[s.start:s.end]
-        for h in label_sentence(text, p.role, cues):
+        hits = label_sentence(text, p.role, cues)
+        for h in hits:
             items.append(Annotation(h.label, s.index, p.index, s.start + h.start, s.start + h.end, h.reason, h.score))
+        if named is not None and not any(h.label == "case_link" for h in hits):
+            m = named.search(text)
+            if m:
+                items.append(Annotation("case_link", s.index, p.index, s.start + m.start(), s.start + m.end(),
+                                        f"refers to {m.group(1)}, at the centre of this review", 1.0))
     return Annotations(items)
 
 
