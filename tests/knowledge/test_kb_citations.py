@@ -7,7 +7,7 @@ from qmark.ingest import read_text
 from qmark.knowledge.base import load_knowledge_base
 from qmark.knowledge.citations import find_citations, is_research, presents_as_current
 
-from conftest import analysis_report
+from kb_helpers import analysis_report
 
 
 def _found(*paragraphs: str, tail: str = "") -> list[tuple[str, int | None, str | None]]:

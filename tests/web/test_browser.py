@@ -263,9 +263,13 @@ def test_assessor_journey(page, server, report, tmp_path):
     html = Path(d.value.path()).read_text(encoding="utf-8")
     assert "Para 3.8 names the techniques" in html
 
+    page.click("nav >> text=Reviews")
+    assert page.is_visible("td:has-text('Child M: Local Child') >> xpath=.. >> text=Complete")
+    axe_check(page, "08-reviews-list")
+
     # the audit log saw all of it
     page.click("nav >> text=Audit log")
-    axe_check(page, "07-audit-log")
+    axe_check(page, "09-audit-log")
     text = page.inner_text("table")
     for what in ("Review created", "Document uploaded", "Judgement recorded", "Review marked complete", "Review exported"):
         assert what in text

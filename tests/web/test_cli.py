@@ -128,3 +128,8 @@ def test_migrate_and_users(tmp_path):
     assert "sam" in r.stdout and "Read-only" in r.stdout and "disabled" in r.stdout
     r = qmark("users", "disable", "nobody", "--server", env=env)
     assert r.returncode == 2 and "no account called 'nobody'" in r.stderr
+
+
+def test_models_and_migrations_agree(db):
+    from django.core.management import call_command
+    call_command("makemigrations", "reviews", "--check", "--dry-run", verbosity=0)

@@ -127,7 +127,7 @@ def rate(report: Report, scored: Scored, question: Question, thresholds: Thresho
     cuts = thresholds.cuts(question.id)
     s, a = strengths(scored.support, scored.against, cuts)
     rating, margin = decide(s, a, cuts)
-    confidence = thresholds.confidence_for(margin)
+    confidence = thresholds.confidence_for(margin, question.id)
     top_s = scored.supporting[0].score if scored.supporting else 0.0
     top_a = scored.countering[0].score if scored.countering else 0.0
     evidence = [_evidence(report, ps, top_s) for ps in scored.supporting[:MAX_EVIDENCE]]

@@ -23,16 +23,18 @@ class Thresholds(BaseModel, extra="forbid"):
     default: Cuts
     human_read_below: float = Field(0.6, ge=0, le=1)
     confidence: list[tuple[float, float]] = Field(min_length=1)
+    # Held-out share of suggestions that were right, per question. Questions differ more in
+    # how reliable they are than margins do, so confidence blends the two.
+    question_accuracy: dict[str, float] = {}
     questions: dict[str, dict[str, float]] = {}
 
     def cuts(self, qid: str) -> Cuts:
         return Cuts(**{**self.default.model_dump(), **self.questions.get(qid, {})})
 
-    def confidence_for(self, margin: float) -> float:
-        for upper, conf in self.confidence:
-            if margin <= upper:
-                return conf
-        return self.confidence[-1][1]
+    def confidence_for(self, margin: float, qid: str | None = None) -> float:
+        by_margin = next((conf for upper, conf in self.confidence if margin <= upper), self.confidence[-1][1])
+        by_question = self.question_accuracy.get(qid or "")
+        return by_margin if by_question is None else (by_margin + by_question) / 2
 
 
 @lru_cache(maxsize=4)

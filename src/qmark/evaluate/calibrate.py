@@ -111,7 +111,17 @@ def confidence_table(margins: list[tuple[float, bool]], bins: list[float] | None
     return [(hi, round(c, 2)) for hi, c in zip(bins, flat)]
 
 
-def write_thresholds(path: Path, base: Thresholds, fitted: dict[str, Cuts], table: list[tuple[float, float]], note: str) -> None:
+def question_accuracy(held_out: list[tuple[str, bool]]) -> dict[str, float]:
+    """Share right per question, smoothed towards one half (Laplace)."""
+    out: dict[str, float] = {}
+    for qid in sorted({q for q, _ in held_out}, key=lambda q: int(q[1:])):
+        oks = [ok for q, ok in held_out if q == qid]
+        out[qid] = round((sum(oks) + 1) / (len(oks) + 2), 2)
+    return out
+
+
+def write_thresholds(path: Path, base: Thresholds, fitted: dict[str, Cuts], table: list[tuple[float, float]],
+                     note: str, accuracy: dict[str, float] | None = None) -> None:
     default = base.default.model_dump()
     questions = {}
     for qid, cuts in fitted.items():
@@ -121,6 +131,7 @@ def write_thresholds(path: Path, base: Thresholds, fitted: dict[str, Cuts], tabl
         "default": default,
         "human_read_below": base.human_read_below,
         "confidence": [list(row) for row in table],
+        "question_accuracy": accuracy or {},
         "questions": questions,
     }
     header = (
@@ -149,10 +160,11 @@ def main(args: argparse.Namespace) -> int:
     margins = [(m, rating == p.gold) for qid, pts in points.items() for p in pts
                for rating, m in [oof[(p.report, qid)]]]
     table = confidence_table(margins)
+    accuracy = question_accuracy([(qid, oof[(p.report, qid)][0] == p.gold) for qid, pts in points.items() for p in pts])
     right = sum(ok for _, ok in margins)
     print(f"Fitted on {len(items)} reports; out-of-fold exact agreement {right}/{len(margins)} ({right / len(margins):.0%}).")
     print("Confidence table (margin at most -> share right):", ", ".join(f"{m:g}->{c:.0%}" for m, c in table))
     if args.out:
-        write_thresholds(Path(args.out), base, fitted, table, f"Fitted on {len(items)} reports in {args.folder}.")
+        write_thresholds(Path(args.out), base, fitted, table, f"Fitted on {len(items)} reports in {args.folder}.", accuracy)
         print(f"Thresholds written to {args.out}")
     return 0

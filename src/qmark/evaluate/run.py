@@ -74,7 +74,7 @@ def evaluate(folder: Path, fitted: bool = False, folds: int = 0) -> dict:
     per_q: dict[str, dict] = {}
     all_pairs: list[tuple[str, str]] = []
     by_report: dict[str, list[tuple[str, str]]] = {}
-    margins: list[tuple[float, bool]] = []
+    held_out: list[tuple[str, float, bool]] = []
     for qid in qids:
         pairs, hits = [], []
         for it in items:
@@ -85,7 +85,7 @@ def evaluate(folder: Path, fitted: bool = False, folds: int = 0) -> dict:
             pred, margin = preds[(name, qid)]
             pairs.append((gold, pred))
             by_report.setdefault(name, []).append((gold, pred))
-            margins.append((margin, gold == pred))
+            held_out.append((qid, margin, gold == pred))
             h = _recall_at_3(it, qid)
             if h is not None:
                 hits.append(h)
@@ -112,31 +112,31 @@ def evaluate(folder: Path, fitted: bool = False, folds: int = 0) -> dict:
             "confusion": metrics.confusion(all_pairs),
         },
         "questions": per_q,
-        "calibration": _calibration(margins),
+        "calibration": _calibration(held_out),
         "sentences": evaluate_sentences(folder),
     }
     result["seconds"] = round(time.perf_counter() - started, 1)
     return result
 
 
-def _calibration(margins: list[tuple[float, bool]]) -> list[dict]:
-    """Reliability on held-out suggestions: a table fitted on one half of the reports, checked on the other."""
-    thresholds = load_thresholds()
-    half_a, half_b = margins[::2], margins[1::2]
+def _calibration(held_out: list[tuple[str, float, bool]]) -> list[dict]:
+    """Reliability on held-out suggestions: confidence fitted on one half of the suggestions,
+    checked on the other, with the same blend of margin and per-question accuracy as assess()."""
+    from qmark.assess.thresholds import Thresholds
+    from qmark.evaluate.calibrate import question_accuracy
+    base = load_thresholds()
+    half_a, half_b = held_out[::2], held_out[1::2]
     rows = []
     for fit_on, check in ((half_a, half_b), (half_b, half_a)):
-        table = confidence_table(fit_on)
-        for m, ok in check:
-            conf = next((c for upper, c in table if m <= upper), table[-1][1])
-            rows.append((conf, ok))
+        t = Thresholds(default=base.default, confidence=confidence_table([(m, ok) for _, m, ok in fit_on]),
+                       question_accuracy=question_accuracy([(q, ok) for q, _, ok in fit_on]))
+        rows += [(t.confidence_for(m, q), ok) for q, m, ok in check]
     out = []
     for lo, hi in ((0, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01)):
-        inside = [ok for c, ok in rows if lo <= c < hi]
+        inside = [(c, ok) for c, ok in rows if lo <= c < hi]
         if inside:
-            stated = [c for c, ok in rows if lo <= c < hi]
-            out.append({"stated": f"{lo:.0%}-{min(hi, 1):.0%}", "mean_stated": round(sum(stated) / len(stated), 2),
-                        "observed": round(sum(inside) / len(inside), 2), "n": len(inside)})
-    del thresholds
+            out.append({"stated": f"{lo:.0%}-{min(hi, 1):.0%}", "mean_stated": round(sum(c for c, _ in inside) / len(inside), 2),
+                        "observed": round(sum(ok for _, ok in inside) / len(inside), 2), "n": len(inside)})
     return out
 
 
