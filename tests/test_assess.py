@@ -83,6 +83,9 @@ def test_html_is_self_contained_and_readable(sample_assessment):
         assert q.text.replace("'", "&#39;") in page or q.text in page
     assert "<mark>" in page
     assert 'lang="en-GB"' in page
+    # the guidance for each question sits beside its result
+    assert page.count("Guidance for this question") == 11
+    assert "What good looks like" in page
 
 
 def test_same_answer_from_pdf_and_docx(tmp_path):

@@ -110,7 +110,8 @@ class _Patterns:
         self.wt_reference = re.compile(rf"(?<!\w)(?:{pub})\.?\s*\(?(?P<y>{_YEAR})\)?[.,:]?\s*{_WT}(?!\w)")
         self.reference_head = re.compile(
             rf"^(?P<a>{corp}|{_NAME})(?:,?\s*(?:[A-Z]\.\s*){{1,3}})?[^()]{{0,160}}?\(\s*(?P<y>{_YEAR})[a-z]?\s*\)")
-        self.aliases = [(_alias_pattern(a), a, e) for a, e in kb.aliases()]
+        # Each alias with a cheap needle (its first word) checked before the regex runs.
+        self.aliases = [(_alias_pattern(a), a.split()[0].lower(), a, e) for a, e in kb.aliases()]
 
 
 def _flex(phrase: str) -> str:
@@ -215,7 +216,10 @@ def _scan(text: str, kb: KnowledgeBase) -> list[_Hit]:
                 continue   # "In 2019 Working Together arrangements began": a date, not an edition
             hits.append(_Hit(m.start(), m.end(), "guidance", y, ed.id if ed else None))
 
-    for rx, alias, entry in pat.aliases:
+    lowered = text.lower()
+    for rx, needle, alias, entry in pat.aliases:
+        if needle not in lowered:
+            continue
         for m in rx.finditer(text):
             is_author_form = (not isinstance(entry, Edition) and getattr(entry, "authors", None)
                               and _years(alias) and name_key(alias).startswith(name_key(entry.authors[0])))
@@ -269,12 +273,12 @@ def _reference_hits(body: str, kb: KnowledgeBase, fallback_year: bool) -> list[_
         return _author_year_hits(kb, m.group("a"), m.group("y"), 0, m.end(), body)
     if hits:
         return hits
-    if fallback_year:
+    lead = re.match(rf"^({_NAME})", body)
+    if fallback_year and lead and _plausible_authors(lead.group(1), kb):
         # Vancouver-style entries put the year after the title: "Smith J. Title. Journal 2015;24".
-        lead = re.match(rf"^({_NAME})", body)
+        # The first year not part of a date ("12 March 2015") is the publication year.
         for ym in re.finditer(rf"(?<![\d/.]){_YEAR}(?![\d/])", body):
-            before = body[max(0, ym.start() - 12):ym.start()].lower()
-            if lead and not any(mo in before for mo in _MONTHS) and _plausible_authors(lead.group(1), kb):
+            if not re.search(rf"\b{_MONTH}\s*$", body[:ym.start()], re.I):
                 return [_Hit(0, len(body), "author_year", int(ym.group()), None, lead.group(1))]
     return []
 

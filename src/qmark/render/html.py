@@ -34,11 +34,18 @@ def _in_context(ev: Evidence) -> tuple[str, str, str]:
 
 
 def _guidance() -> dict:
-    try:
-        from qmark.knowledge.base import load_guidance
-        return {q.id: q for q in load_guidance().questions}
-    except Exception:  # guidance is helpful, never required to render a report
-        return {}
+    """Per-question guidance for the report, with statutory links spelt out for a reader."""
+    from qmark.knowledge.base import load_guidance, load_knowledge_base
+    kb = load_knowledge_base()
+    out = {}
+    for q in load_guidance().questions:
+        links = []
+        for link in q.statutory:
+            years = [str(kb.edition(e).year) for e in link.editions if kb.edition(e)]
+            links.append(f"Working Together {', '.join(years)}: {link.point}")
+        out[q.id] = {"good": q.good, "weak": q.weak, "obstacles": q.obstacles, "statutory": links,
+                     "inspection": q.inspection}
+    return out
 
 
 def nice_date(iso: str) -> str:
