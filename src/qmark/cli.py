@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from datetime import date
 from importlib import resources
@@ -193,6 +194,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("qmark: stopped", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # Output piped into a command that stopped reading (| head): not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:
         print(f"qmark: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 2

@@ -100,7 +100,7 @@ def world(db, upload_dir) -> World:
 
 
 @pytest.fixture
-def client_for(client):
+def client_for():
     """A test client signed in as the named user (or anonymous for None)."""
     def make(name: str | None, world: World):
         from django.test import Client

@@ -19,7 +19,7 @@ from lxml import etree
 
 from qmark.ingest.blocks import Block, BlockKind, ReadResult
 from qmark.ingest.errors import IngestError
-from qmark.ingest.layout import heading_number, is_contents_entry, is_contents_heading, unnumbered_level
+from qmark.ingest.layout import CAPTION, heading_number, is_contents_entry, is_contents_heading, unnumbered_level
 
 DAMAGED = "is not a valid Word document or is damaged"
 PASSWORD = "is password-protected; remove the password and try again"
@@ -476,7 +476,7 @@ def _looks_like_heading(text: str) -> bool:
     """A short bold line without a closing full stop, as people make headings by hand."""
     words = text.split()
     return 0 < len(words) <= 12 and len(text) <= 120 and not re.search(r"[.;,:]$", text) \
-        and (text[:1].isupper() or text[:1].isdigit())
+        and (text[:1].isupper() or text[:1].isdigit()) and not CAPTION.match(text)
 
 
 def _contents_pass(blocks: list[Block]) -> None:

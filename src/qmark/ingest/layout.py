@@ -476,6 +476,9 @@ def heading_number(text: str) -> tuple[int, str] | None:
     return m.group("num").count(".") + 1, m.group("rest")
 
 
+CAPTION = re.compile(r"^\s*(table|figure|fig\.|chart|diagram|graph|box|genogram|map|image)\s+\d+[a-z]?\b", re.I)
+
+
 def _heading_level(text: str, boundary: bool, gap: bool, nxt: _Line | None, st: _State) -> int | None:
     """The heading level of a line, or None when it is not a heading. `boundary`: the line
     starts a new unit; `gap`: a blank line comes before it."""
@@ -483,6 +486,8 @@ def _heading_level(text: str, boundary: bool, gap: bool, nxt: _Line | None, st: 
     alone = gap and nxt is None     # blank lines on both sides
     if not 1 <= len(words) <= 12 or _NOT_HEADING_END.search(text.rstrip("?" if alone else "")):
         return None
+    if CAPTION.match(text):
+        return None      # 'Table 1: Agencies involved' labels a table; it does not open a section
     if st.width >= 40 and len(text) >= 0.75 * st.width:
         return None      # headings are short; a full line is prose
     if nxt is not None and nxt.text[:1].islower():

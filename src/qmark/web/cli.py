@@ -128,7 +128,7 @@ def _require_migrated(cfg) -> None:
                            f"run `qmark migrate{flag}` with the same settings, then start again")
 
 
-def _migrate(verbose: bool = True) -> int:
+def _migrate() -> int:
     from django.core.management import call_command
     plan = pending_migrations()
     if plan:

@@ -57,9 +57,8 @@ def _running_instance(state_path: Path) -> str | None:
 
 
 def _start_worker():
-    from qmark.web.reviews.jobs import Worker, requeue_stale
-    requeue_stale()
-    worker = Worker()
+    from qmark.web.reviews.jobs import Worker
+    worker = Worker()      # its first round re-queues runs a stopped server left half done
     worker.start_thread()
     return worker
 
@@ -79,6 +78,8 @@ def serve_desktop(cfg: WebConfig, port: int, open_browser: bool, threads: int) -
         return 0
 
     n = _migrate()
+    from qmark.web.reviews.jobs import requeue_stale
+    requeue_stale(all_running=True)      # no other workspace runs on this data: carry on what it left
     print(f"Database:    {cfg.data_dir / 'qmark.sqlite3'}" + (f" (set up: {n} change{'s' if n != 1 else ''} applied)" if n else ""))
     user = signin.desktop_user()
     sock = _bind("127.0.0.1", port)

@@ -39,8 +39,8 @@ WSGI_APPLICATION = "qmark.web.wsgi.application"
 
 TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",
-    "DIRS": [],
-    "APP_DIRS": True,
+    "DIRS": [WEB_DIR / "templates"],
+    "APP_DIRS": False,
     "OPTIONS": {"context_processors": [
         "django.template.context_processors.request",
         "django.contrib.auth.context_processors.auth",
@@ -73,9 +73,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # A desktop session lasts a working fortnight; a shared server's ends with the working day.
 SESSION_COOKIE_AGE = 12 * 3600 if SERVER else 14 * 24 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = SERVER
-# Desktop: several local servers (one per port) must not share a cookie name on 127.0.0.1.
+# Names of our own, so qmark's cookies never collide with another local app's on 127.0.0.1.
 SESSION_COOKIE_NAME = "qmark_session"
 CSRF_COOKIE_NAME = "qmark_csrftoken"
+CSRF_FAILURE_VIEW = "qmark.web.reviews.views.errors.csrf_failure"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -86,6 +87,9 @@ if SERVER and CFG.https:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 365 * 24 * 3600
     SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+# TLS and the redirect to it belong to the reverse proxy in front of qmark; HSTS for a council's
+# other subdomains, or the preload list, is not qmark's decision to make.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W008", "security.W021"]
 if SERVER and CFG.behind_proxy:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = False
@@ -98,7 +102,7 @@ DATE_FORMAT = "j F Y"
 DATETIME_FORMAT = "j M Y, H:i"
 
 STATIC_URL = "/static/"
-STATIC_DIR = WEB_DIR / "reviews" / "static"
+STATIC_DIR = WEB_DIR / "static"
 
 # Uploads: stored outside any served folder under random names (qmark.web.reviews.uploads).
 QMARK_UPLOAD_DIR = CFG.upload_dir
@@ -126,6 +130,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # 4xx answers are normal use (a wrong form, a refused page); log only server errors.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "qmark.web": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "waitress": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },

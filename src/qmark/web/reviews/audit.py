@@ -35,6 +35,44 @@ def record(request, kind: AuditKind, *, review: Review | None = None, object: st
     )
 
 
+def _target(target: str, detail: dict) -> str:
+    side, _, ident = target.partition(":")
+    if side == "for":
+        return f"supporting evidence at {ident}"
+    if side == "against":
+        return f"counter-evidence at {ident}"
+    if side == "para":
+        return f"paragraph {detail.get('paragraph') or '#' + str(int(ident) + 1)}"
+    return target
+
+
+def describe(event: AuditEvent) -> str:
+    """The event's detail in words (for the audit page and its CSV)."""
+    from django.template.defaultfilters import filesizeformat
+
+    from qmark.assess.records import RATING_LABELS
+    from qmark.web.reviews.models import JudgementKind
+    d = dict(event.detail or {})
+    parts = []
+    if event.kind == AuditKind.JUDGEMENT_RECORDED and "kind" in d:
+        kind, target, value = d.pop("kind"), d.pop("target", ""), d.pop("value", "")
+        text = JudgementKind(kind).label if kind in JudgementKind.values else kind
+        if value:
+            text += f": {RATING_LABELS.get(value, value)}"
+        if target:
+            text += f" ({_target(target, d)})"
+        if d.pop("commented", False):
+            text += ", with a comment"
+        d.pop("paragraph", None)
+        parts.append(text)
+    if "sha256" in d:
+        parts.append(f"SHA-256 {str(d.pop('sha256'))[:12]}…")
+    if "size" in d:
+        parts.append(str(filesizeformat(d.pop("size"))))
+    parts += [f"{str(k).replace('_', ' ')}: {v}" for k, v in d.items() if v not in ("", None)]
+    return "; ".join(parts)
+
+
 _FIELDS = ["time (UTC)", "who", "what", "review id", "review", "object", "detail", "address"]
 
 
@@ -49,7 +87,7 @@ def to_csv(events) -> str:
     w = csv.writer(out)
     w.writerow(_FIELDS)
     for e in events:
-        detail = "; ".join(f"{k}={v}" for k, v in sorted(e.detail.items())) if e.detail else ""
+        detail = describe(e)
         w.writerow([_cell(x) for x in (e.created.strftime("%Y-%m-%d %H:%M:%S"), e.actor_name, e.get_kind_display(),
                                        e.review_id or "", e.review_title, e.object, detail, e.ip or "")])
     return out.getvalue()

@@ -8,7 +8,11 @@ from qmark.web.reviews.access import membership_of
 
 def workspace(request) -> dict:
     m = membership_of(request.user) if hasattr(request, "user") else None
+    match = getattr(request, "resolver_match", None)
+    name = match.url_name if match else ""
     return {
+        "nav": "audit" if name in ("audit", "audit-csv") else "reviews",
+        "nav_exact": name in ("audit", "reviews"),
         "membership": m,
         "role": m.privileges if m else None,
         "desktop": settings.QMARK_MODE == "desktop",

@@ -54,13 +54,23 @@ def enqueue(review: Review, user) -> AssessmentRun:
     return run
 
 
-def requeue_stale(now=None) -> int:
+def request_assessment(request, review: Review) -> AssessmentRun:
+    """Queue an assessment on someone's behalf and record that they asked."""
+    run = enqueue(review, request.user)
+    audit.record(request, AuditKind.ASSESSMENT_QUEUED, review=review, object=f"assessment {run.pk}")
+    return run
+
+
+def requeue_stale(now=None, *, all_running: bool = False) -> int:
     """Runs left 'running' by a stopped or crashed worker go back to the queue (or fail after
-    MAX_ATTEMPTS, in case the document itself brings the worker down). Returns how many."""
+    MAX_ATTEMPTS, in case the document itself brings the worker down). Returns how many.
+
+    A run is left over when its heartbeat has stopped; `all_running` treats every running run
+    as left over (a desktop workspace starting when no other is running on its data)."""
     now = now or timezone.now()
-    cutoff = now - STALE_AFTER
-    stale = AssessmentRun.objects.filter(status=RunStatus.RUNNING).filter(
-        Q(heartbeat__lt=cutoff) | Q(heartbeat__isnull=True))
+    stale = AssessmentRun.objects.filter(status=RunStatus.RUNNING)
+    if not all_running:
+        stale = stale.filter(Q(heartbeat__lt=now - STALE_AFTER) | Q(heartbeat__isnull=True))
     stale.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=RunStatus.FAILED, finished=now, worker="",
         error=f"The assessment was interrupted {MAX_ATTEMPTS} times before it finished. Try again; if it happens again, the document may be too large.")
@@ -147,6 +157,14 @@ def _readable_copies(docs: list[Document], folder: Path) -> dict[str, Document]:
     return out
 
 
+def _date(text: str | None):
+    from datetime import date
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 def paragraph_index(report) -> list[dict]:
     """Every non-heading paragraph as read: where it is and its text, for adding evidence."""
     from qmark.assess.scoring import location
@@ -190,6 +208,7 @@ def process(run: AssessmentRun) -> None:
         n = AssessmentRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
             status=RunStatus.DONE, progress=100, stage=STAGES["done"][1], finished=now, heartbeat=now, worker="",
             engine_version=assessment.engine_version, config_hash=assessment.config_hash,
+            report_date=_date(assessment.report.date),
             documents=[{"id": d.pk, "name": d.original_name, "role": d.role, "sha256": d.sha256} for d in links.values()],
             assessment_json=assessment.model_dump_json(), paragraphs_json=json.dumps(paragraphs, ensure_ascii=False))
         if n:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qmark.assess.records import RATING_LABELS, Assessment, Evidence, QuestionResult
+from qmark.assess.records import Assessment, Evidence, QuestionResult
 from qmark.knowledge.base import QUESTION_IDS
 from qmark.web.reviews.models import AssessmentRun, Judgement, JudgementKind
 
@@ -136,13 +136,9 @@ def build(run: AssessmentRun, judgements: list[Judgement] | None = None) -> Revi
     return ReviewState(run=run, assessment=assessment, questions=questions, completion=completion)
 
 
-def rating_label(value: str | None) -> str:
-    return RATING_LABELS.get(value or "", "")
-
-
 # ---------------------------------------------------------------- where a review has got to
 
-_LIGHT = ("id", "review_id", "status", "stage", "progress", "error", "created", "finished", "engine_version")
+RUN_SUMMARY_FIELDS = ("id", "review_id", "status", "stage", "progress", "error", "created", "finished", "engine_version", "report_date")
 
 
 def runs_of(review) -> tuple[AssessmentRun | None, AssessmentRun | None]:
@@ -159,6 +155,7 @@ class Progress:
     label: str
     rated: int = 0
     progress: int = 0
+    report_date: object = None    # as read from the report by the latest finished run
 
 
 def progress_of(reviews) -> dict[int, Progress]:
@@ -166,7 +163,7 @@ def progress_of(reviews) -> dict[int, Progress]:
     ids = [r.pk for r in reviews]
     latest: dict[int, AssessmentRun] = {}
     done: dict[int, AssessmentRun] = {}
-    for run in AssessmentRun.objects.filter(review_id__in=ids).only(*_LIGHT).order_by("review_id", "-created", "-id"):
+    for run in AssessmentRun.objects.filter(review_id__in=ids).only(*RUN_SUMMARY_FIELDS).order_by("review_id", "-created", "-id"):
         latest.setdefault(run.review_id, run)
         if run.is_done:
             done.setdefault(run.review_id, run)
@@ -191,10 +188,11 @@ def progress_of(reviews) -> dict[int, Progress]:
             out[r.pk] = Progress("failed", "Could not be assessed")
         else:
             n = len(rated.get(finished.pk, ()))
+            date = finished.report_date
             if completion.get(finished.pk) == JudgementKind.COMPLETE:
-                out[r.pk] = Progress("complete", "Complete", rated=n)
+                out[r.pk] = Progress("complete", "Complete", rated=n, report_date=date)
             elif n:
-                out[r.pk] = Progress("in_review", f"In review: {n} of {len(QUESTION_IDS)} rated", rated=n)
+                out[r.pk] = Progress("in_review", f"In review: {n} of {len(QUESTION_IDS)} rated", rated=n, report_date=date)
             else:
-                out[r.pk] = Progress("ready", "Ready to review")
+                out[r.pk] = Progress("ready", "Ready to review", report_date=date)
     return out

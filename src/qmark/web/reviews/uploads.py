@@ -106,6 +106,20 @@ def store(review: Review, upload, role: DocumentRole, user, written: list[Path] 
     return doc
 
 
+def add(request, review: Review, files: list[tuple[object, DocumentRole]], written: list[Path]) -> list[Document]:
+    """Store each (upload, role) for the review and record it in the audit log."""
+    from qmark.web.reviews import audit
+    from qmark.web.reviews.models import AuditKind
+    docs = []
+    for upload, role in files:
+        doc = store(review, upload, role, request.user, written)
+        audit.record(request, AuditKind.DOCUMENT_UPLOADED, review=review,
+                     object=f"{doc.get_role_display().lower()} ‘{doc.original_name}’",
+                     detail={"sha256": doc.sha256, "size": doc.size})
+        docs.append(doc)
+    return docs
+
+
 @receiver(post_delete, sender=Document)
 def _remove_file(sender, instance: Document, **kwargs) -> None:
     path = instance.path

@@ -46,10 +46,6 @@ class Review(models.Model):
     def working_documents(self) -> list["Document"]:
         return [d for d in self.documents.all() if d.role == DocumentRole.WORKING]
 
-    @property
-    def latest_run(self):
-        return self.runs.order_by("-created", "-id").first()
-
 
 class DocumentRole(models.TextChoices):
     REPORT = "report", "Report"

@@ -25,6 +25,7 @@ class AssessmentRun(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
     engine_version = models.CharField(max_length=40, blank=True)
+    report_date = models.DateField(null=True, blank=True, help_text="The report's date as the engine read it (or as given).")
     config_hash = models.CharField(max_length=40, blank=True)
     assessment_json = models.TextField(blank=True)
     paragraphs_json = models.TextField(blank=True, help_text="Every paragraph of the documents as read, so an assessor can add evidence.")

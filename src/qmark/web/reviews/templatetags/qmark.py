@@ -48,3 +48,9 @@ def percent(value) -> str:
 def confidence_words(value) -> str:
     v = float(value or 0)
     return "high" if v >= 0.8 else "medium" if v >= 0.6 else "low"
+
+
+@register.filter
+def audit_detail(event) -> str:
+    from qmark.web.reviews.audit import describe
+    return describe(event)

@@ -36,7 +36,6 @@ def signin_view(request):
     if request.user.is_authenticated and request.method == "GET":
         return redirect(_next_url(request))
     form = SignInForm(request, data=request.POST or None)
-    status = 200
     if request.method == "POST":
         username = request.POST.get("username", "")
         ip = audit.client_ip(request)
@@ -50,9 +49,10 @@ def signin_view(request):
             login(request, user)
             audit.record(request, AuditKind.SIGNED_IN, actor=user)
             return redirect(_next_url(request))
-        audit.record(request, AuditKind.SIGN_IN_FAILED, actor_name=signin.account_key(username),
-                     organisation=_organisation_of(username))
-    return render(request, "qmark/signin.html", {"form": form, "next": _next_url(request)}, status=status)
+        if username and request.POST.get("password"):     # credentials were checked, and were wrong
+            audit.record(request, AuditKind.SIGN_IN_FAILED, actor_name=signin.account_key(username),
+                         organisation=_organisation_of(username))
+    return render(request, "qmark/signin.html", {"form": form, "next": _next_url(request)})
 
 
 @never_cache

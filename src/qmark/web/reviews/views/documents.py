@@ -29,14 +29,9 @@ def documents(request, pk):
             else:
                 files = []
             files += [(f, DocumentRole.WORKING) for f in form.cleaned_data["working"]]
-            for f, role in files:
-                doc = uploads.store(review, f, role, request.user, written)
-                audit.record(request, AuditKind.DOCUMENT_UPLOADED, review=review,
-                             object=f"{doc.get_role_display().lower()} ‘{doc.original_name}’",
-                             detail={"sha256": doc.sha256, "size": doc.size})
+            uploads.add(request, review, files, written)
             if review.report is not None and not review.runs.filter(status=RunStatus.QUEUED).exists():
-                run = jobs.enqueue(review, request.user)
-                audit.record(request, AuditKind.ASSESSMENT_QUEUED, review=review, object=f"assessment {run.pk}")
+                jobs.request_assessment(request, review)
             review.touch()
         messages.success(request, "Uploaded. qmark is assessing the review again with these documents.")
         return redirect("review", pk=review.pk)

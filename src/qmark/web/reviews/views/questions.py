@@ -30,11 +30,14 @@ def _locked(request, review):
     return render(request, "qmark/locked.html", {"review": review}, status=409)
 
 
-def _record(request, review, current, question, kind, *, target="", value="", comment=""):
+def _record(request, review, current, question, kind, *, target="", value="", comment="", paragraph=None):
     Judgement.objects.create(run=current.run, question=question.id, kind=kind, target=target, value=value,
                              comment=comment, user=request.user)
+    detail = {"kind": kind, "target": target, "value": value, "commented": bool(comment)}
+    if paragraph:
+        detail["paragraph"] = paragraph      # its printed number, never its text
     audit.record(request, AuditKind.JUDGEMENT_RECORDED, review=review, object=f"question {question.result.number}",
-                 detail={"kind": kind, "target": target, "value": value, "commented": bool(comment)})
+                 detail=detail)
     review.touch()
 
 
@@ -117,7 +120,7 @@ def question_add_evidence(request, pk, qid):
         target = f"para:{index}"
         if question.item(target) is None:
             _record(request, review, current, question, JudgementKind.EVIDENCE_ADD, target=target,
-                    comment=request.POST.get("comment", "").strip()[:5000])
+                    comment=request.POST.get("comment", "").strip()[:5000], paragraph=para["id"])
         messages.success(request, f"Added {para['location']['label']} as evidence for question {question.result.number}.")
         return redirect(reverse("question", args=[review.pk, question.id]) + "#added")
     words = request.GET.get("q", "").strip()

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from qmark.web.reviews import audit, jobs, state, uploads
 from qmark.web.reviews.access import get_review_for, member_required, reviews_for
 from qmark.web.reviews.forms import NewReviewForm, ReviewForm
-from qmark.web.reviews.models import AuditKind, DocumentRole, Judgement, JudgementKind, Review
+from qmark.web.reviews.models import AuditKind, DocumentRole, Judgement, JudgementKind
 
 
 @member_required()
@@ -36,12 +35,8 @@ def review_create(request):
             audit.record(request, AuditKind.REVIEW_CREATED, review=review)
             files = [(form.cleaned_data["report"], DocumentRole.REPORT)]
             files += [(f, DocumentRole.WORKING) for f in form.cleaned_data["working"]]
-            for f, role in files:
-                doc = uploads.store(review, f, role, request.user, written)
-                audit.record(request, AuditKind.DOCUMENT_UPLOADED, review=review, object=f"{doc.get_role_display().lower()} ‘{doc.original_name}’",
-                             detail={"sha256": doc.sha256, "size": doc.size})
-            run = jobs.enqueue(review, request.user)
-            audit.record(request, AuditKind.ASSESSMENT_QUEUED, review=review, object=f"assessment {run.pk}")
+            uploads.add(request, review, files, written)
+            jobs.request_assessment(request, review)
         return redirect("review", pk=review.pk)
     return render(request, "qmark/review_form.html", {"form": form, "creating": True},
                   status=400 if form.errors else 200)
@@ -56,7 +51,7 @@ def review_detail(request, pk):
     audit.record(request, AuditKind.REVIEW_VIEWED, review=review)
     return render(request, "qmark/review_detail.html", {
         "review": review, "latest": latest, "done": done, "state": view, "p": state.progress_of([review])[review.pk],
-        "documents": list(review.documents.all()), "runs": review.runs.only(*state._LIGHT)[:10],
+        "documents": list(review.documents.all()), "runs": list(review.runs.only(*state.RUN_SUMMARY_FIELDS)[:10]),
     })
 
 
@@ -65,7 +60,7 @@ def review_detail(request, pk):
 def review_progress(request, pk):
     """Polled by the overview page while an assessment runs (never blocks)."""
     review = get_review_for(request.user, pk)
-    run = review.runs.only(*state._LIGHT).order_by("-created", "-id").first()
+    run = review.runs.only(*state.RUN_SUMMARY_FIELDS).order_by("-created", "-id").first()
     if run is None:
         return JsonResponse({"status": "none"})
     return JsonResponse({"status": run.status, "progress": run.progress, "stage": run.stage,
@@ -113,8 +108,7 @@ def review_assess(request, pk):
     elif latest is not None and latest.is_active:
         messages.info(request, "An assessment of this review is already under way.")
     else:
-        run = jobs.enqueue(review, request.user)
-        audit.record(request, AuditKind.ASSESSMENT_QUEUED, review=review, object=f"assessment {run.pk}")
+        jobs.request_assessment(request, review)
         messages.success(request, "The review will be assessed again. Your earlier ratings stay with the earlier assessment.")
     return redirect("review", pk=review.pk)
 
@@ -125,7 +119,8 @@ def review_complete(request, pk):
     review = get_review_for(request.user, pk, need="edit")
     _, done = state.runs_of(review)
     if done is None:
-        raise PermissionDenied
+        messages.error(request, "There is nothing to mark complete until qmark has assessed the review.")
+        return redirect("review", pk=review.pk)
     current = state.build(done)
     action = request.POST.get("action")
     if action == "complete" and not current.complete:

@@ -73,7 +73,8 @@ def test_audit_events_are_append_only(world):
         AuditEvent.objects.all().delete()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database trigger is PostgreSQL's")
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database trigger is PostgreSQL's (set QMARK_TEST_DATABASE_URL)")
 def test_postgresql_refuses_changes_to_the_audit_table(world):
     e = AuditEvent.objects.create(kind=AuditKind.REVIEW_VIEWED, actor_name="admin_a")
     from django.db import DatabaseError

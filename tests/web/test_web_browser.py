@@ -22,7 +22,7 @@ from pprint import pformat
 import pytest
 
 from qmark.cli import sample_path
-from test_cli import SECRET, clean_env
+from web_helpers import SECRET, clean_env
 
 pytestmark = pytest.mark.browser
 
@@ -156,15 +156,19 @@ def server(tmp_path_factory):
         _qmark("users", "add", "robin", "--org", "Ashbourne Vale Safeguarding Children Partnership", "--role", "read-only",
                "--password-stdin", env=env, stdin=PASSWORD + "\n")
         port = _free_port()
-        proc = subprocess.Popen([sys.executable, "-m", "qmark.cli", "serve", "--port", str(port)], env=env,
+        # the shape of a shared deployment: the web server, and assessments in a separate worker
+        proc = subprocess.Popen([sys.executable, "-m", "qmark.cli", "serve", "--port", str(port), "--no-worker"], env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        worker = subprocess.Popen([sys.executable, "-m", "qmark.cli", "worker"], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_for(f"{base}/healthz", proc)
             yield base
         finally:
-            output = _stop(proc)
+            output = _stop(proc) + _stop(worker)
             assert "Traceback" not in output, output
+            assert "qmark worker stopped" in output
     finally:
         drop()
 
@@ -192,7 +196,7 @@ def create_review(page, base: str, pdf: Path, title: str) -> str:
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Path:
-    from pdfs import report_pdf
+    from web_pdfs import report_pdf
     return report_pdf(sample_path(), tmp_path_factory.mktemp("pdf") / "Child M final report.pdf")
 
 
@@ -278,12 +282,31 @@ def test_assessor_journey(page, server, report, tmp_path):
     assert "Review exported" in Path(d.value.path()).read_text(encoding="utf-8")
 
 
-def test_read_only_user_sees_but_cannot_change(page, server, report):
+@pytest.fixture(scope="module")
+def shared_review(browser, server, report) -> str:
+    """A review assessed once for the tests below (created through the browser by the admin)."""
+    ctx = browser.new_context()
+    pg = ctx.new_page()
+    pg.set_default_timeout(15000)
+    sign_in(pg, server)
+    url = create_review(pg, server, report, "Child M (shared)")
+    ctx.close()
+    return url
+
+
+def test_read_only_user_sees_but_cannot_change(page, server, shared_review):
     sign_in(page, server, "robin")
     assert not page.is_visible("text=Add a review")
-    page.goto(f"{server}/reviews/1/questions/q1/")
-    assert page.is_visible("text=Guidance for this question") or page.is_visible("text=Page not found")
-    assert not page.is_visible("button:has-text('Save your rating')")
+    page.goto(shared_review)
+    assert page.is_visible("h2#questions") and page.is_visible("text=Download summary (JSON)")
+    for action in ("Mark the review complete", "Upload documents", "Assess again", "Delete review"):
+        assert not page.is_visible(f"text={action}"), action
+    page.click("a:has-text('1. Approach understood')")
+    assert page.is_visible("text=Guidance for this question")
+    assert not page.is_visible("button:has-text('Save your rating')") and not page.is_visible("button:has-text('Accept')")
+    axe_check(page, "10-question-read-only")
+    page.goto(f"{server}/audit/")
+    assert page.is_visible("h1:has-text('You cannot do that')")
 
 
 def _tab_to(page, test: str, limit: int = 80) -> None:
@@ -299,11 +322,9 @@ def _tab_to(page, test: str, limit: int = 80) -> None:
     raise AssertionError(f"could not reach {test} with the keyboard")
 
 
-def test_keyboard_only(page, server, report):
+def test_keyboard_only(page, server, shared_review):
     """Sign in, open a review and a question, rate it and save: keys only."""
-    sign_in(page, server)
-    url = create_review(page, server, report, "Child M (keyboard)")
-    page.click("button:has-text('Sign out')")
+    url = shared_review
     page.goto(f"{server}/")
     _tab_to(page, "el.classList.contains('skip-link')")
     _tab_to(page, "el.id === 'id_username'")
@@ -312,7 +333,7 @@ def test_keyboard_only(page, server, report):
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_selector("h1:has-text('Reviews')")
-    _tab_to(page, "el.textContent.trim() === 'Child M (keyboard)'")
+    _tab_to(page, "el.textContent.trim() === 'Child M (shared)'")
     page.keyboard.press("Enter")
     page.wait_for_url(url)
     _tab_to(page, "el.textContent.includes('11. Supervision')")
@@ -328,25 +349,60 @@ def test_keyboard_only(page, server, report):
     page.wait_for_selector("text=Your rating for question 11 is saved")
 
 
+def _start_desktop(env) -> tuple[subprocess.Popen, str, str]:
+    """Start `qmark serve --no-browser`; return the process, its sign-in link and what it printed."""
+    proc = subprocess.Popen([sys.executable, "-m", "qmark.cli", "serve", "--no-browser"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        m = re.search(r"(http://127\.0\.0\.1:\d+/signin/link/\S+/)", line)
+        if m:
+            return proc, m.group(1), "".join(lines)
+    proc.kill()
+    raise AssertionError("qmark serve printed no sign-in link:\n" + "".join(lines))
+
+
+def test_assessment_survives_a_crash(browser, report, tmp_path):
+    """Kill the desktop workspace in the middle of an assessment; started again, it finishes it."""
+    import sqlite3
+    env = clean_env(QMARK_DATA_DIR=str(tmp_path / "data"))
+    proc, link, _ = _start_desktop(env)
+    ctx = browser.new_context()
+    pg = ctx.new_page()
+    pg.set_default_timeout(15000)
+    pg.goto(link)
+    pg.click("text=Add a review")
+    pg.fill("#id_title", "Child M (crash)")
+    pg.set_input_files("#id_report", str(report))
+    pg.click("button:has-text('Add review and start the assessment')")
+    review_url = pg.url
+    proc.kill()                                   # no chance to tidy up
+    proc.wait(10)
+    with sqlite3.connect(tmp_path / "data" / "qmark.sqlite3") as db:   # as if it died half way through
+        db.execute("UPDATE reviews_assessmentrun SET status='running', stage='Finding evidence', progress=35, "
+                   "assessment_json='', heartbeat=CURRENT_TIMESTAMP, attempts=1")
+    proc, link, _ = _start_desktop(env)
+    try:
+        pg.goto(link)
+        pg.goto(review_url.replace(review_url.split("/reviews/")[0], link.split("/signin/")[0]))
+        pg.wait_for_selector("h2#questions", timeout=60000)
+        assert pg.is_visible("text=Ready to review")
+    finally:
+        ctx.close()
+        _stop(proc)
+
+
 def test_desktop_serve(browser, tmp_path):
     """`qmark serve` on a desktop: its own SQLite database, a one-time link, and a second
     `qmark serve` finds the first instead of starting another."""
     env = clean_env(QMARK_DATA_DIR=str(tmp_path / "data"))
-    proc = subprocess.Popen([sys.executable, "-m", "qmark.cli", "serve", "--no-browser"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines = []
+    proc, link, text = _start_desktop(env)
     try:
-        link = None
-        deadline = time.monotonic() + 30
-        while link is None and time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            m = re.search(r"(http://127\.0\.0\.1:\d+/signin/link/\S+/)", line)
-            link = m.group(1) if m else None
-        assert link, "".join(lines)
-        text = "".join(lines)
         assert f"Data folder: {tmp_path / 'data'}" in text and "qmark.sqlite3" in text
         ctx = browser.new_context()
         pg = ctx.new_page()
@@ -366,3 +422,14 @@ def test_desktop_serve(browser, tmp_path):
         out = _stop(proc)
     assert "Traceback" not in out and "qmark stopped" in out
     assert not (tmp_path / "data" / "server.json").exists()
+
+
+def test_without_chromium_the_suite_skips_unless_required(monkeypatch):
+    import test_web_browser as tb
+    monkeypatch.setattr(tb, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.delenv("QMARK_REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="Chromium not found"):
+        tb._need_browser()
+    monkeypatch.setenv("QMARK_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="QMARK_REQUIRE_BROWSER=1"):
+        tb._need_browser()

@@ -1,36 +1,13 @@
 """`qmark serve/migrate/users/worker`: settings checked before start, clear one-line refusals."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from qmark.web import config
-
-SECRET = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz"
-
-
-def clean_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("QMARK_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env.update(extra)
-    return env
-
-
-def qmark(*args, env=None, stdin=None, timeout=60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "qmark.cli", *args], env=env or clean_env(), input=stdin,
-                          capture_output=True, text=True, timeout=timeout)
-
-
-def server_env(tmp_path: Path, **over) -> dict:
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'server.sqlite3'}", "QMARK_SECRET_KEY": SECRET,
-           "QMARK_ALLOWED_HOSTS": "qmark.example.gov.uk", "QMARK_UPLOAD_DIR": str(tmp_path / "uploads")}
-    env.update(over)
-    return {k: v for k, v in env.items() if v is not None}
-
+from web_helpers import SECRET, clean_env, qmark, server_env
 
 # ---------------------------------------------------------------- settings
 
@@ -84,6 +61,9 @@ def test_server_mode_django_settings_are_strict(tmp_path):
     env = clean_env(QMARK_WEB_MODE="server", **server_env(tmp_path))
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "True True True False ['qmark.example.gov.uk']", out.stderr
+    check = subprocess.run([sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+                           env=dict(env, DJANGO_SETTINGS_MODULE="qmark.web.settings"), capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stdout + check.stderr
 
 
 # ---------------------------------------------------------------- commands

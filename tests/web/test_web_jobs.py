@@ -76,6 +76,8 @@ def test_live_run_is_not_taken_from_its_worker(fresh_review, world):
     run = jobs.enqueue(fresh_review, world.users["assessor_a"])
     AssessmentRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, heartbeat=timezone.now(), worker="alive")
     assert jobs.requeue_stale() == 0
+    # a desktop workspace starting up knows no other worker is alive: it carries on at once
+    assert jobs.requeue_stale(all_running=True) == 1
 
 
 def test_run_that_keeps_crashing_fails_in_the_end(fresh_review, world):

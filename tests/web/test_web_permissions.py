@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from qmark.web.reviews.models import Document, DocumentRole, Judgement, Review
+from qmark.web.reviews.models import Document, Judgement, Review
 
 ROLES = {"admin_a": "admin", "assessor_a": "assessor", "reader_a": "read_only"}
 ALLOWED = {   # what each role may do (see qmark.web.reviews.roles.Role)

@@ -6,7 +6,6 @@ import os
 import stat
 from datetime import timedelta
 
-import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -95,6 +94,16 @@ def test_expired_link_and_disabled_user(world):
     assert Client().get(reverse("signin-link", args=[token])).status_code == 410
 
 
+def test_account_without_organisation_is_told_so(world, client_for):
+    r = client_for("nomember", world).get("/")
+    assert r.status_code == 403 and "not part of an organisation" in r.content.decode()
+
+
+def test_empty_sign_in_form_is_not_counted_as_an_attempt(world):
+    Client().post(reverse("signin"), {"username": "assessor_a", "password": ""})
+    assert not AuditEvent.objects.filter(kind=AuditKind.SIGN_IN_FAILED).exists()
+
+
 def test_desktop_user_is_admin_of_my_partnership(db):
     u = signin.desktop_user()
     assert u.membership.role == "admin" and u.membership.organisation.name == signin.DESKTOP_ORGANISATION
@@ -104,7 +113,8 @@ def test_desktop_user_is_admin_of_my_partnership(db):
 
 def test_csrf_is_enforced(world):
     c = Client(enforce_csrf_checks=True)
-    assert c.post(reverse("signin"), {"username": "assessor_a", "password": PASSWORD}).status_code == 403
+    r = c.post(reverse("signin"), {"username": "assessor_a", "password": PASSWORD})
+    assert r.status_code == 403 and "This form has expired" in r.content.decode()
     c.force_login(world.users["assessor_a"])
     r = c.post(reverse("review-complete", args=[world.review.pk]), {"action": "complete"})
     assert r.status_code == 403
