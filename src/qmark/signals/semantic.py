@@ -46,7 +46,8 @@ HEADS_FILE = "semantic_heads.npz"
 INSTALL_HINT = "the semantic layer needs the optional extra: pip install 'qmark[semantic]'"
 
 # Defaults chosen by report-level cross-validation on corpus/dev (see qmark.evaluate.semantic_eval).
-DEFAULT_L2 = 3e-3         # on the mean log-loss; larger is smoother
+L2_GRID = (1e-2, 1e-3, 1e-4)   # penalties on the mean log-loss tried by fit(); larger is smoother
+DEFAULT_L2: float | str = "auto"   # "auto": chosen from L2_GRID by the inner cross-validation
 DEFAULT_FOLDS = 4         # inner folds used to choose the thresholds
 MIN_POSITIVES = 3         # fewer training examples of a label than this: no head for it
 THRESHOLD_GRID = tuple(round(0.05 * i, 2) for i in range(1, 20))  # 0.05 .. 0.95
@@ -274,14 +275,15 @@ class SemanticLabeller:
     ``predict`` is the semantic layer alone; ``combine`` / ``label`` are the rules OR the semantic
     layer, which is what qmark uses."""
 
-    def __init__(self, labels: Sequence[str] = PUBLIC_LABELS, l2: float = DEFAULT_L2, balanced: bool = True,
+    def __init__(self, labels: Sequence[str] = PUBLIC_LABELS, l2: float | str = DEFAULT_L2, balanced: bool = True,
                  folds: int = DEFAULT_FOLDS, seed: int = 0):
         self.labels: tuple[str, ...] = tuple(labels)
-        self.l2 = float(l2)
+        self.l2 = l2 if l2 == "auto" else float(l2)
         self.balanced = bool(balanced)
         self.folds = int(folds)
         self.seed = int(seed)
         self.heads: _Heads | None = None
+        self.chosen_l2: float | None = None
         self.t_semantic = None      # (k,) threshold for the semantic layer alone
         self.t_combined = None      # (k,) threshold for adding a label to the rules' (inf: never)
         self.meta: dict = {}
@@ -308,28 +310,38 @@ class SemanticLabeller:
         Y = self._matrix([g for _, g in sentences])
         R = self._matrix(rule_labels)
         k = len(self.labels)
-        # Out-of-fold probabilities on the training set, to choose the thresholds.
-        inner = np.zeros((len(texts), k))
-        for test in _folds(len(texts), groups, self.folds, self.seed):
-            if test.all() or not test.any():
-                continue
-            inner[test] = _fit_heads(E[~test], Y[~test], self.l2, self.balanced).proba(E[test])
-        t_sem = np.zeros(k)
-        t_comb = np.zeros(k)
-        for j in range(k):
-            if Y[:, j].sum() < MIN_POSITIVES:
-                t_sem[j] = t_comb[j] = np.inf
-                continue
-            t_sem[j] = best_threshold(inner[:, j], Y[:, j])
-            t_comb[j] = best_threshold(inner[:, j], Y[:, j], R[:, j])
-        self.heads = _fit_heads(E, Y, self.l2, self.balanced)
+        # Out-of-fold probabilities on the training set (whole reports held out where groups are
+        # given) choose the penalty and the thresholds; then the heads are fitted on everything.
+        masks = [m for m in _folds(len(texts), groups, self.folds, self.seed) if m.any() and not m.all()]
+        grid = L2_GRID if self.l2 == "auto" else (self.l2,)
+        best = None
+        for l2 in grid:
+            inner = np.zeros((len(texts), k))
+            for test in masks:
+                inner[test] = _fit_heads(E[~test], Y[~test], l2, self.balanced).proba(E[test])
+            t_sem, t_comb = np.full(k, np.inf), np.full(k, np.inf)
+            f_comb = []
+            for j in range(k):
+                if Y[:, j].sum() < MIN_POSITIVES:
+                    f_comb.append(_f1(R[:, j], Y[:, j]))
+                    continue
+                t_sem[j] = best_threshold(inner[:, j], Y[:, j])
+                t_comb[j] = best_threshold(inner[:, j], Y[:, j], R[:, j])
+                f_comb.append(_f1(R[:, j] | (inner[:, j] > t_comb[j]), Y[:, j]))
+            score = float(np.mean(f_comb))
+            if best is None or score > best[0] + 1e-9:     # ties keep the larger (smoother) penalty
+                best = (score, l2, t_sem, t_comb)
+        inner_f1, l2, t_sem, t_comb = best
+        self.heads = _fit_heads(E, Y, l2, self.balanced)
         self.t_semantic, self.t_combined = t_sem, t_comb
+        self.chosen_l2 = float(l2)
         self.meta = {
             "format": FORMAT, "embedding_model": EMBEDDING_MODEL, "embedding_package": EMBEDDING_PACKAGE,
             "dim": int(E.shape[1]), "pooling": "mean, L2-normalised", "max_tokens": MAX_TOKENS,
             "classifier": "logistic regression (numpy, Newton), class-balanced" if self.balanced
                           else "logistic regression (numpy, Newton)",
-            "l2": self.l2, "inner_folds": self.folds, "trained_on": len(texts),
+            "l2": float(l2), "l2_grid": list(grid), "inner_folds": len(masks),
+            "inner_combined_macro_f1": round(inner_f1, 3), "trained_on": len(texts),
             "groups": len(set(groups)) if groups is not None else None,
             "positives": {lab: int(Y[:, j].sum()) for j, lab in enumerate(self.labels)},
             "fit_seconds": round(time.perf_counter() - started, 2),
@@ -429,7 +441,7 @@ class SemanticLabeller:
                 b=self.heads.b.astype(np.float32),
                 t_semantic=np.asarray(self.t_semantic, dtype=np.float32),
                 t_combined=np.asarray(self.t_combined, dtype=np.float32),
-                meta=np.array(json.dumps({**self.meta, "l2": self.l2, "balanced": self.balanced})),
+                meta=np.array(json.dumps({**self.meta, "balanced": self.balanced})),
             )
         return path
 
@@ -452,7 +464,8 @@ class SemanticLabeller:
             raise ValueError(f"{path}: trained on {meta.get('embedding_model')} ({arrays['W'].shape[1]} dims), "
                              f"not {EMBEDDING_MODEL} ({DIM})")
         self = cls(labels=[str(x) for x in arrays["labels"]], l2=meta.get("l2", DEFAULT_L2),
-                   balanced=meta.get("balanced", True), folds=meta.get("inner_folds", DEFAULT_FOLDS))
+                   balanced=meta.get("balanced", True), folds=meta.get("inner_folds") or DEFAULT_FOLDS)
+        self.chosen_l2 = meta.get("l2")
         self.heads = _Heads(arrays["mean"].astype(np.float64), arrays["W"].astype(np.float64),
                             arrays["b"].astype(np.float64))
         self.t_semantic = arrays["t_semantic"].astype(np.float64)
