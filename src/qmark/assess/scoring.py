@@ -117,9 +117,11 @@ def measure(report: Report, hits: list[Hit], question: Question, framework: Fram
     ag = _gather(report, hits, question.against, question, elsewhere)
     support = sum(ps.score for ps in sup.values())
     against = sum(ps.score for ps in ag.values())
-    if question.density:
-        against = against * 1000 / max(analysis_words, 500)
-        support = support * 1000 / max(analysis_words, 500) if question.id in ("q3",) else support
+    per_1000 = 1000 / max(analysis_words, 500)
+    if "against" in question.density:
+        against *= per_1000
+    if "support" in question.density:
+        support *= per_1000
     return Scored(question.id, support, against, _ranked(sup), _ranked(ag))
 
 

@@ -3,6 +3,7 @@ the file, the field and the problem."""
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
@@ -30,7 +31,9 @@ class Question(BaseModel, extra="forbid"):
     look_in: list[str] = Field(min_length=1)
     supports: list[SignalWeight] = Field(min_length=1)
     against: list[SignalWeight] = []
-    density: bool = False
+    # Sides measured per 1,000 words of analysis rather than in total: long reports naturally
+    # contain more of everything. [] / [against] / [support, against].
+    density: list[Literal["support", "against"]] = []
     elsewhere: float | None = Field(None, ge=0, le=1, description="overrides the framework's elsewhere_factor")
     evidence_means: str
     against_means: str = ""
