@@ -40,7 +40,8 @@ def test_roles_from_headings():
 
 def test_subsections_in_the_body_keep_the_body_role():
     assert section_role("KLOE 1: Recognising exploitation", "analysis") == "analysis"
-    assert section_role("Key practice episode 2", "findings") == "findings"
+    assert section_role("Background to the decision", "findings") == "findings"
+    assert section_role("Key practice episode 2", "chronology") == "analysis"
     assert section_role("Recommendations", "findings") == "recommendations"
     assert section_role("KLOE 1: Recognising exploitation", "introduction") == "terms_of_reference"
 
