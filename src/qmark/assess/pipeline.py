@@ -37,9 +37,14 @@ def _currency(report: Report):
     return assess_currency(report)
 
 
-def analyse(report: Report, framework: Framework | None = None) -> Analysis:
+def analyse(report: Report, framework: Framework | None = None, semantic: bool = False) -> Analysis:
+    """Measure a report. semantic=True adds the optional sentence-embedding layer's labels
+    (pip install qmark[semantic]); the shipped rating thresholds are fitted without it."""
     framework = framework or load_framework()
     annotations = annotate(report)
+    if semantic:
+        from qmark.signals import semantic as sem
+        annotations = sem.load_default().annotate(report, annotations)
     currency = _currency(report)
     hits = collect(report, annotations, currency)
     figs, flags = figures_mod.compute(report, annotations, currency)
@@ -94,6 +99,7 @@ def assess(
     framework: str | None = None,
     report_date: date | None = None,
     max_mb: float = DEFAULT_MAX_MB,
+    semantic: bool = False,
 ) -> Assessment:
     """Assess one review: a report file (or a Report already read) plus any working documents.
 
@@ -104,4 +110,4 @@ def assess(
     report = source if isinstance(source, Report) else read_report(source, working, max_mb=max_mb)
     if report_date is not None:
         report.date, report.date_source = report_date.isoformat(), "--date"
-    return to_assessment(analyse(report, fw), framework_path=framework)
+    return to_assessment(analyse(report, fw, semantic=semantic), framework_path=framework)

@@ -204,10 +204,19 @@ def print_result(res: dict) -> None:
 def main(args: argparse.Namespace) -> int:
     try:
         res = evaluate(Path(args.folder), fitted=args.fitted, folds=args.folds)
+        if getattr(args, "semantic", False):
+            from qmark.evaluate.semantic_eval import evaluate_semantic
+            res["semantic"] = evaluate_semantic(Path(args.folder))
     except CorpusError as exc:
         print(f"qmark: {exc}", file=sys.stderr)
         return 2
+    except RuntimeError as exc:  # SemanticUnavailable: the [semantic] extra is not installed
+        print(f"qmark: {exc}", file=sys.stderr)
+        return 2
     print_result(res)
+    if "semantic" in res:
+        from qmark.evaluate.semantic_eval import print_semantic
+        print_semantic(res["semantic"])
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=2, default=list), encoding="utf-8")
         print(f"Figures written to {args.json}")

@@ -12,6 +12,7 @@ support}}, "macro_f1"}``.
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from pathlib import Path
@@ -65,30 +66,34 @@ def score(gold: list[set[str]], pred: list[set[str]]) -> dict:
 def _finite(x) -> float | None:
     """inf (the semantic layer is off for that label) as None, so the dict stays valid JSON."""
     x = float(x)
-    return round(x, 3) if x == x and abs(x) != float("inf") else None
+    return round(x, 3) if math.isfinite(x) else None
 
 
 def _threads() -> int | None:
     try:
         import torch
         return int(torch.get_num_threads())
-    except Exception:
+    except Exception:  # noqa: BLE001
         return None
 
 
 def evaluate_semantic(folder: Path, folds_by_file: bool = True, folds: int = 10, seed: int = 0,
-                      l2: float | str | None = None, balanced: bool = True) -> dict:
+                      l2: float | str | None = None, balanced: bool = False) -> dict:
     """Rules / semantic / combined, out of fold. folds_by_file=True: leave one file (report) out;
     False: `folds` random folds over sentences (optimistic: a report's sentences share wording).
     Raises SemanticUnavailable when the [semantic] extra is not installed."""
-    import numpy as np
-
     from qmark.signals import semantic as sem
 
     started = time.perf_counter()
-    if not sem.available():
+    cold = sem.available.cache_info().currsize == 0
+    if not sem.available():             # imports torch and transformers: timed as import_seconds
         raise sem.SemanticUnavailable(sem.INSTALL_HINT)
+    import_seconds = time.perf_counter() - started if cold else None
+    import numpy as np
+
     files = load_sentence_files(Path(folder))
+    if folds_by_file and len(files) < 2:
+        raise CorpusError(f"{folder}: report-level cross-validation needs two or more *.jsonl files")
     texts = [s.text for _, rows in files for s in rows]
     gold = [set(s.labels) for _, rows in files for s in rows]
     groups = [name for name, rows in files for _ in rows]
@@ -111,7 +116,6 @@ def evaluate_semantic(folder: Path, folds_by_file: bool = True, folds: int = 10,
     else:
         tests = sem._folds(n, None, folds, seed)
         mode = f"out-of-fold ({len(tests)} random folds over sentences)"
-    P = np.zeros((n, len(PUBLIC_LABELS)))
     semantic_pred: list[set[str] | None] = [None] * n
     combined_pred: list[set[str] | None] = [None] * n
     thresholds = []
@@ -124,13 +128,13 @@ def evaluate_semantic(folder: Path, folds_by_file: bool = True, folds: int = 10,
         lab.fit([(texts[i], gold[i]) for i in train], groups=[groups[i] for i in train] if folds_by_file else None,
                 embeddings=E[train], rule_labels=[rules[i] for i in train])
         p = lab.predict_proba(embeddings=E[held])
-        P[held] = p
         for i, s, c in zip(held, lab.predict(proba=p), lab.combine([rules[i] for i in held], p)):
             semantic_pred[i], combined_pred[i] = s, c
         thresholds.append((lab.t_semantic, lab.t_combined))
         chosen.append(lab.chosen_l2)
     fit_seconds = time.perf_counter() - t_fit
-    assert all(c >= r for c, r in zip(combined_pred, rules))   # the combination never removes a rule label
+    if not all(c >= r for c, r in zip(combined_pred, rules)):
+        raise RuntimeError("the combination removed a rule label")      # never: combine() is a union
 
     ts = np.array([t for t, _ in thresholds])
     tc = np.array([t for _, t in thresholds])
@@ -150,6 +154,7 @@ def evaluate_semantic(folder: Path, folds_by_file: bool = True, folds: int = 10,
                   "l2_chosen_in_folds": {str(v): chosen.count(v) for v in sorted(set(chosen))},
                   "inner_folds": sem.DEFAULT_FOLDS},
         "speed": {
+            "import_seconds": None if import_seconds is None else round(import_seconds, 2),
             "model_load_seconds": None if load_seconds is None else round(load_seconds, 2),
             "embed_seconds": round(embed_seconds, 2),
             "sentences_per_second": round(n / embed_seconds, 1) if embed_seconds else None,
@@ -177,25 +182,26 @@ def print_semantic(res: dict, console=None) -> None:
     c = console or Console()
     sp = res["speed"]
     load = "already loaded" if sp["model_load_seconds"] is None else f"{sp['model_load_seconds']:.1f} s"
+    if sp.get("import_seconds") is not None:
+        load += f" (+ {sp['import_seconds']:.1f} s importing torch and transformers)"
     c.print(f"[bold]qmark evaluate --semantic[/bold]: {res['n']} sentences from {res['reports']} reports, "
             f"{res['mode']}, {res['seconds']} s")
     c.print(f"Embedding: {sp['sentences_per_second']} sentences/s on {sp['torch_threads']} CPU threads "
             f"(rules: {sp['rules_sentences_per_second']} sentences/s); model load {load}")
-    t = Table(title=f"Sentence labels, macro-F1: rules {res['rules']['macro_f1']:.2f}, "
+    t = Table(title=f"Sentence labels, out of fold: macro-F1 rules {res['rules']['macro_f1']:.2f}, "
                     f"semantic {res['semantic']['macro_f1']:.2f}, combined {res['combined']['macro_f1']:.2f}")
-    for col in ("label", "support", "rules P/R/F1", "semantic P/R/F1", "combined P/R/F1"):
-        t.add_column(col)
-
-    def cell(v: dict) -> str:
-        return f"{v['precision']:.2f} / {v['recall']:.2f} / {v['f1']:.2f}"
-
-    for label in res["rules"]["labels"]:
-        t.add_row(label, str(res["rules"]["labels"][label]["support"]), cell(res["rules"]["labels"][label]),
-                  cell(res["semantic"]["labels"][label]), cell(res["combined"]["labels"][label]))
+    t.add_column("label")
+    t.add_column("n", justify="right")
+    for col in ("rules", "semantic", "combined"):
+        t.add_column(f"{col} P/R/F1", justify="right")
+    for label, v in res["rules"]["labels"].items():
+        t.add_row(label, str(v["support"]),
+                  *(" ".join(f"{res[m]['labels'][label][x]:.2f}" for x in ("precision", "recall", "f1"))
+                    for m in ("rules", "semantic", "combined")))
     c.print(t)
 
 
-def train_from_folder(folder: Path, out: Path | None = None, l2: float | str | None = None, balanced: bool = True):
+def train_from_folder(folder: Path, out: Path | None = None, l2: float | str | None = None, balanced: bool = False):
     """Fit the heads on every labelled sentence in folder (thresholds by leave-reports-out inner
     cross-validation) and save them; returns (labeller, path)."""
     from qmark.signals import semantic as sem

@@ -10,6 +10,8 @@ import syntok.segmenter as syntok
 from qmark.data import load_yaml
 
 _NO_SPLIT_AFTER_DIGIT = re.compile(r"^\s*[\d(]")
+# Anywhere syntok might end a sentence before the end of the text.
+_INNER_END = re.compile(r"[.!?;:][\"'\u201d\u2019)\]]*\s")
 
 
 @lru_cache(maxsize=1)
@@ -20,6 +22,11 @@ def _abbreviations() -> frozenset[str]:
 
 def split(text: str, base: int = 0) -> list[tuple[int, int]]:
     """Sentence spans (start, end) within text, shifted by base."""
+    stripped = text.rstrip()
+    if stripped and not _INNER_END.search(stripped):
+        # One sentence (a heading, a table row, a short item): no need to ask syntok.
+        start = len(text) - len(text.lstrip())
+        return [(base + start, base + len(stripped))]
     spans: list[tuple[int, int]] = []
     for para in syntok.analyze(text):
         for sent in para:

