@@ -86,3 +86,23 @@ def test_reason_names_the_words():
     h = next(h for h in hits if h.label == "hindsight_judgement")
     assert "missed opportunity" in h.reason
     assert "missed opportunity" in "The bruise seen in May was a missed opportunity to protect Baby R."[h.start:h.end]
+
+
+def test_cue_file_defines_exactly_the_public_labels():
+    from qmark.signals import PUBLIC_LABELS
+    from qmark.signals.cues import load_cues
+    assert {label.name for label in load_cues().labels if label.public} == set(PUBLIC_LABELS)
+
+
+def test_a_broken_cue_file_is_refused_clearly(tmp_path):
+    import yaml
+    from qmark.data import DataFileError, data_path
+    from qmark.signals.cues import load_cues
+    raw = yaml.safe_load(data_path("cues.yaml").read_text(encoding="utf-8"))
+    raw["labels"]["method"]["cues"][0]["pattern"] = "(unclosed"
+    p = tmp_path / "cues.yaml"
+    p.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        load_cues(str(p))
+    assert str(p) in str(err.value) and "labels.method.cues.0.pattern" in str(err.value)
+    assert "not a valid regular expression" in str(err.value)

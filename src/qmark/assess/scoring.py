@@ -1,7 +1,6 @@
 """One question: gather its signals by paragraph, weigh them, and suggest a rating."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from qmark.assess.records import Evidence, Location, QuestionResult, RATING_LABELS, Signal

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qmark.ingest.blocks import Block, ReadResult
+from qmark.ingest.blocks import ReadResult
 from qmark.report import Document, Noise, Paragraph, Report, Section, Sentence
 from qmark.segment import numbering, sentences
 from qmark.segment.dating import report_date

@@ -88,10 +88,7 @@ def annotate(report: Report, cues: CueSet | None = None) -> Annotations:
     return Annotations(items)
 
 
-def _public(cues: CueSet) -> tuple[str, ...]:
-    return tuple(label.name for label in cues.labels if label.public)
-
-
+# The twelve sentence labels of the design and the labelled corpus (checked against cues.yaml in the tests).
 PUBLIC_LABELS: tuple[str, ...] = (
     "description", "evaluation", "hindsight_judgement", "hindsight_mitigation",
     "explanation_systemic", "explanation_individual", "generalisation", "research_citation",
