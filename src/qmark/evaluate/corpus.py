@@ -78,18 +78,22 @@ def load_reports(folder: Path) -> list[LabelledReport]:
     return out
 
 
-def load_sentences(folder: Path) -> list[LabelledSentence]:
+def read_sentence_file(path: Path) -> list[LabelledSentence]:
+    """One *.jsonl file of labelled sentences, validated line by line."""
     out: list[LabelledSentence] = []
-    for path in sorted(folder.glob("*.jsonl")):
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                s = LabelledSentence.model_validate(json.loads(line))
-            except (json.JSONDecodeError, ValidationError):
-                raise CorpusError(f"{path}: line {n} is not a labelled sentence ({{\"text\": ..., \"labels\": [...]}})") from None
-            unknown = [label for label in s.labels if label not in PUBLIC_LABELS]
-            if unknown:
-                raise CorpusError(f"{path}: line {n}: unknown label '{unknown[0]}'; labels are {', '.join(PUBLIC_LABELS)}")
-            out.append(s)
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            s = LabelledSentence.model_validate(json.loads(line))
+        except (json.JSONDecodeError, ValidationError):
+            raise CorpusError(f"{path}: line {n} is not a labelled sentence ({{\"text\": ..., \"labels\": [...]}})") from None
+        unknown = [label for label in s.labels if label not in PUBLIC_LABELS]
+        if unknown:
+            raise CorpusError(f"{path}: line {n}: unknown label '{unknown[0]}'; labels are {', '.join(PUBLIC_LABELS)}")
+        out.append(s)
     return out
+
+
+def load_sentences(folder: Path) -> list[LabelledSentence]:
+    return [s for path in sorted(folder.glob("*.jsonl")) for s in read_sentence_file(path)]

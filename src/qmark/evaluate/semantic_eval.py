@@ -17,10 +17,9 @@ import os
 import time
 from pathlib import Path
 
-from pydantic import ValidationError
 
 from qmark.evaluate import metrics
-from qmark.evaluate.corpus import CorpusError, LabelledSentence
+from qmark.evaluate.corpus import CorpusError, LabelledSentence, read_sentence_file
 from qmark.signals import PUBLIC_LABELS, label_sentence
 
 
@@ -31,18 +30,7 @@ def load_sentence_files(folder: Path) -> list[tuple[str, list[LabelledSentence]]
         raise CorpusError(f"{folder}: not a folder")
     out = []
     for path in sorted(folder.glob("*.jsonl")):
-        rows = []
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                s = LabelledSentence.model_validate(json.loads(line))
-            except (json.JSONDecodeError, ValidationError):
-                raise CorpusError(f"{path}: line {n} is not a labelled sentence ({{\"text\": ..., \"labels\": [...]}})") from None
-            unknown = [lab for lab in s.labels if lab not in PUBLIC_LABELS]
-            if unknown:
-                raise CorpusError(f"{path}: line {n}: unknown label '{unknown[0]}'; labels are {', '.join(PUBLIC_LABELS)}")
-            rows.append(s)
+        rows = read_sentence_file(path)
         if rows:
             out.append((path.name, rows))
     if not out:
