@@ -29,7 +29,7 @@ class Source:
 # Words that keep their hyphen when a line break falls after it: 'multi-\nagency' is
 # 'multi-agency', while 'assess-\nment' is 'assessment'.
 _HYPHEN_PREFIXES = frozenset("""multi inter intra non pre post co re self cross well long short
-    sub over under anti pro semi part full half cross-border out in follow step out-of""".split())
+    sub over under anti pro semi part full half out in follow step""".split())
 _LINE_HYPHEN = re.compile(r"(\w+)-\n(?=[a-z])")
 
 
