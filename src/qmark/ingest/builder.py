@@ -16,6 +16,29 @@ _DOC_SEP = "\n\n\n"
 _SPACE = re.compile(r"[ \t\u00a0]+")
 
 
+_TITLE_WORDS = re.compile(r"\b(review|report|SCR|LCSPR|CPR|inquiry|learning)\b", re.I)
+_NUMBERED = re.compile(r"^\s*(\d+(\.\d+)*\.?|section \d+|part \d+)[\s:.]", re.I)
+
+
+def _front(paragraphs: list[Paragraph], doc_index: int, text: str, limit: int = 12) -> list[tuple[Paragraph, str]]:
+    """The first few paragraphs of one document, with their text."""
+    mine = [p for p in paragraphs if p.document == doc_index][:limit]
+    return [(p, text[p.start:p.end]) for p in mine]
+
+
+def _pick_title(front: list[tuple[str, str]]) -> str:
+    """A report's title: a short line near the top that names a review or report; failing that,
+    the first heading that is not a numbered section ('1. Introduction' is not a title)."""
+    short = [(kind, t) for kind, t in front if len(t.split()) <= 16 and not t.rstrip().endswith(".")]
+    for _, t in short:
+        if _TITLE_WORDS.search(t) and not _NUMBERED.match(t):
+            return t
+    for kind, t in short:
+        if kind == "heading" and not _NUMBERED.match(t):
+            return t
+    return ""
+
+
 @dataclass
 class Source:
     """What we know about an input file before its blocks are read."""
@@ -81,8 +104,6 @@ def build(inputs: list[tuple[Source, ReadResult]]) -> Report:
                        "document": doc_index, "start": start, "end": end}
                 sections.append(sec)
                 stack.append(sec)
-                if not title and src.is_main:
-                    title = text
                 paragraphs.append(Paragraph(len(paragraphs), start, end, doc_index, sec["index"],
                                             block.page, None, "heading", role))
                 continue
@@ -90,7 +111,8 @@ def build(inputs: list[tuple[Source, ReadResult]]) -> Report:
             for sec in stack:
                 sec["end"] = end
             section = stack[-1]["index"] if stack else None
-            role = stack[-1]["role"] if stack else "other"
+            role = stack[-1]["role"] if stack else ("front_matter" if not any(
+                x["document"] == doc_index for x in sections) else "other")
             if block.in_contents:
                 role = "contents"
             elif role == "contents":
@@ -116,8 +138,10 @@ def build(inputs: list[tuple[Source, ReadResult]]) -> Report:
                 sents.append(Sentence(len(sents), s, e, para.index))
         for n in result.noise or []:
             noise.append(Noise(n.text, n.page, n.reason))
-        if not title and src.is_main and result.title:
-            title = result.title
+        if not title and src.is_main:
+            title = _pick_title([
+                (p.kind, parts_text) for p, parts_text in _front(paragraphs, doc_index, "".join(parts))
+            ]) or result.title
         documents.append(Document(src.name, src.path, src.format, src.sha256, doc_start, pos,
                                   result.pages, src.is_main))
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from qmark.assess.records import RATING_LABELS, Assessment, Evidence
+from qmark.render import nice_date
 
 RATING_MEANING = {
     "met": "The documents clearly and specifically do what the question asks.",
@@ -46,16 +47,6 @@ def _guidance() -> dict:
         out[q.id] = {"good": q.good, "weak": q.weak, "obstacles": q.obstacles, "statutory": links,
                      "inspection": q.inspection}
     return out
-
-
-def nice_date(iso: str) -> str:
-    """'2022-10-18' as '18 October 2022', the way reports write dates."""
-    from datetime import date
-    try:
-        d = date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{d.day} {d.strftime('%B %Y')}"
 
 
 def render(assessment: Assessment) -> str:

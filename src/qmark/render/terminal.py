@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from qmark.assess.records import RATING_LABELS, Assessment
+from qmark.render import nice_date
 
 STYLE = {"met": "green", "partly_met": "yellow", "not_met": "red", "not_evidenced": "bright_black"}
 
@@ -14,7 +15,7 @@ def render(assessment: Assessment, console: Console | None = None) -> None:
     console = console or Console()
     r = assessment.report
     docs = ", ".join(d.name for d in r.documents)
-    date = f"{r.date} ({'from the report' if r.date_source == 'text' else 'given with --date'})" if r.date else "not found (use --date)"
+    date = f"{nice_date(r.date)} ({'from the report' if r.date_source == 'text' else 'given with --date'})" if r.date else "not found (use --date)"
     console.print(f"[bold]{r.title or docs}[/bold]")
     console.print(f"Documents: {docs}   Pages: {r.pages or '-'}   Paragraphs: {r.paragraphs} ({r.numbered_paragraphs} numbered)   Report date: {date}")
     table = Table(box=box.SIMPLE_HEAVY, show_lines=False, title=f"{assessment.framework.title}: suggested ratings", title_justify="left")
