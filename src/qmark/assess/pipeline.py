@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -52,7 +53,9 @@ def analyse(report: Report, framework: Framework | None = None, semantic: bool =
     return Analysis(report, framework, annotations, hits, scored, figs, flags)
 
 
+@lru_cache(maxsize=8)
 def config_hash(framework_path: str | None = None) -> str:
+    """Hash of the data files that decide the result; read once per process, like the files themselves."""
     h = hashlib.sha256()
     files = [Path(framework_path) if framework_path else data_path("frameworks/analysis.yaml")]
     files += [data_path(n) for n in ("cues.yaml", "thresholds.yaml", "section_roles.yaml",
