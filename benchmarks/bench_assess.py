@@ -86,13 +86,13 @@ def build_pdf(path: Path, pages: int) -> None:
 CHILD = r"""
 import json, os, resource, sys, time
 t0 = time.perf_counter()
-from qmark.assess import assess
+from qmark.engine import Engine
 semantic = os.environ.get("QMARK_SEMANTIC") == "1"
 if semantic:  # load the model before timing, as a long-running server would have it loaded
     from qmark.signals import semantic as sem
     sem.load_default()
 t1 = time.perf_counter()
-a = assess(sys.argv[1], semantic=semantic)
+a = Engine.from_profile(extra_detectors=["semantic"] if semantic else []).assess(sys.argv[1])
 t2 = time.perf_counter()
 print(json.dumps({"import_s": t1 - t0, "assess_s": t2 - t1, "pages": a.report.pages,
                   "paragraphs": a.report.paragraphs, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

@@ -20,19 +20,27 @@ def _stem(path: Path) -> Path:
     return path.with_suffix("")
 
 
-def todo(path: Path) -> Path:
+def todo(path: Path, sample: int = 0) -> Path:
+    """Write the sentences to label. With sample > 0, an even spread of that many sentences of
+    at least six words, so that every part of the report is represented."""
     report = read_report(path)
     out = _stem(path).with_suffix(".sentences.todo.jsonl")
+    rows = []
+    for i, s in enumerate(report.sentences):
+        p = report.paragraphs[s.paragraph]
+        if p.kind == "heading":
+            continue
+        sec = report.sections[p.section].heading if p.section is not None else ""
+        text = " ".join(report.sentence_text(s).split())
+        if len(text) < 3 or (sample and len(text.split()) < 6):
+            continue
+        rows.append({"i": i, "para": p.number, "section": sec, "text": text})
+    if sample and len(rows) > sample:
+        step = len(rows) / sample
+        rows = [rows[int(k * step)] for k in range(sample)]
     with out.open("w", encoding="utf-8") as fh:
-        for i, s in enumerate(report.sentences):
-            p = report.paragraphs[s.paragraph]
-            if p.kind == "heading":
-                continue
-            sec = report.sections[p.section].heading if p.section is not None else ""
-            text = " ".join(report.sentence_text(s).split())
-            if len(text) < 3:
-                continue
-            fh.write(json.dumps({"i": i, "para": p.number, "section": sec, "text": text}, ensure_ascii=False) + "\n")
+        for r in rows:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
     return out
 
 
@@ -58,5 +66,8 @@ def merge(path: Path) -> Path:
 
 if __name__ == "__main__":
     cmd, *files = sys.argv[1:]
+    n = 0
+    if files and files[0].startswith("--sample="):
+        n = int(files.pop(0).split("=", 1)[1])
     for f in files:
-        print((todo if cmd == "todo" else merge)(Path(f)))
+        print(todo(Path(f), n) if cmd == "todo" else merge(Path(f)))

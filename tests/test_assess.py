@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from qmark.assess import assess
+from qmark.engine import assess
+from qmark.profile import load_profile
 from qmark.assess.records import Assessment
 from qmark.cli import sample_path
 from qmark.render import html, jsonout
@@ -67,7 +68,8 @@ def test_json_round_trip_and_schema(sample_assessment, tmp_path):
     p = tmp_path / "a.json"
     jsonout.write(sample_assessment, p)
     data = json.loads(p.read_text())
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "1.1"
+    assert data["profile"]["id"] == "analysis" and data["profile"]["hash"] == data["config_hash"]
     assert len(data["questions"]) == 11
     again = jsonout.load(p)
     assert again == sample_assessment
@@ -76,7 +78,7 @@ def test_json_round_trip_and_schema(sample_assessment, tmp_path):
 
 
 def test_html_is_self_contained_and_readable(sample_assessment):
-    page = html.render(sample_assessment)
+    page = html.render(sample_assessment, load_profile())
     assert not re.search(r"""(src|href)=["']?(https?:|//)""", page), "external asset referenced"
     assert "<script" not in page and "<link" not in page
     for q in sample_assessment.questions:

@@ -94,12 +94,17 @@ def test_several_files_the_good_ones_still_assessed(tmp_path):
     assert "Traceback" not in r.stderr
 
 
-def test_bad_framework_file(tmp_path):
-    fw = tmp_path / "fw.yaml"
+def test_bad_profile_framework_file(tmp_path):
+    import shutil
+
+    from qmark.profile import load_profile
+    folder = tmp_path / "broken-profile"
+    shutil.copytree(load_profile().folder, folder)
+    fw = folder / "framework.yaml"
     fw.write_text("id: x\nversion: '1'\ntitle: X\nquality_statement: s\nrationale: r\nquestions: []\n")
-    r = run("assess", str(sample_path()), "--framework", str(fw))
+    r = run("assess", str(sample_path()), "--profile", str(folder))
     assert r.returncode == 2
-    assert str(fw) in r.stderr and "questions" in r.stderr
+    assert "framework.yaml" in r.stderr and "questions" in r.stderr
     assert "Traceback" not in r.stderr
 
 

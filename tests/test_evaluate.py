@@ -7,7 +7,7 @@ import pytest
 from qmark.evaluate import metrics
 from qmark.evaluate.calibrate import Point, confidence_table, cross_validate
 from qmark.evaluate.corpus import CorpusError, load_reports, load_sentences
-from qmark.assess.thresholds import load_thresholds
+from qmark.profile import load_profile
 from qmark.cli import main
 
 from helpers import CORPUS, markdown_to_pages, write_docx, write_pdf
@@ -33,7 +33,7 @@ def test_bootstrap_interval_contains_the_estimate():
 
 
 def test_cross_validation_never_sees_the_held_out_gold():
-    base = load_thresholds()
+    base = load_profile().thresholds
     pts = {"q1": [Point(f"r{i}", s, a, g) for i, (s, a, g) in enumerate(
         [(0.1, 0, "not_evidenced"), (3, 0, "met"), (1, 0.5, "partly_met"), (0.2, 3, "not_met"),
          (4, 0.2, "met"), (0.8, 0.1, "partly_met"), (0.05, 2, "not_met"), (2.5, 0, "met")])]}

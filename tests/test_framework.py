@@ -4,8 +4,25 @@ from pathlib import Path
 import pytest
 import yaml
 
-from qmark.data import DataFileError, data_path
-from qmark.framework import load_framework
+from qmark.data import DataFileError
+from qmark.engine import Engine
+from qmark.framework import parse_framework
+from qmark.profile import load_profile
+
+PROFILE = load_profile()
+
+
+def load_framework(path=None):
+    """Parse a framework file and check its signals against the default pipeline's detectors."""
+    if path is None:
+        return PROFILE.framework
+    fw = parse_framework(path)
+    known = set().union(*(d.signals for d in Engine(PROFILE).detectors))
+    from qmark.framework import check_signals
+    problems = check_signals(fw, known, path)
+    if problems:
+        raise DataFileError(problems[0])
+    return fw
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "analysis-quality-marker.txt"
 
@@ -24,7 +41,7 @@ def test_questions_are_the_markers_own_words():
 
 
 def _broken(tmp_path, mutate):
-    raw = yaml.safe_load(data_path("frameworks/analysis.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((PROFILE.folder / "framework.yaml").read_text(encoding="utf-8"))
     mutate(raw)
     p = tmp_path / "broken.yaml"
     p.write_text(yaml.safe_dump(raw), encoding="utf-8")

@@ -44,19 +44,26 @@ def _outputs(arg: str | None, stem: str, suffix: str, several: bool) -> Path | N
     return p
 
 
+def _engine(args: argparse.Namespace):
+    from qmark.engine import Engine
+
+    return Engine.from_profile(getattr(args, "profile", None), thresholds=getattr(args, "thresholds", None),
+                               max_mb=getattr(args, "max_mb", 100))
+
+
 def cmd_assess(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from qmark.assess import assess
     from qmark.ingest import IngestError
     from qmark.render import html, jsonout, terminal
 
+    engine = _engine(args)
     console = Console()
     several = len(args.files) > 1
     failures: list[str] = []
     for i, f in enumerate(args.files):
         try:
-            a = assess(f, args.with_docs, framework=args.framework, report_date=args.date, max_mb=args.max_mb)
+            a = engine.assess(f, args.with_docs, report_date=args.date)
         except IngestError as exc:
             failures.append(str(exc))
             # Plain print: an error must stay on one line whatever the terminal width.
@@ -66,14 +73,14 @@ def cmd_assess(args: argparse.Namespace) -> int:
         if not args.quiet:
             if i:
                 console.print()
-            terminal.render(a, console)
+            terminal.render(a, engine.profile, console)
         j = _outputs(args.json, stem, ".json", several)
         h = _outputs(args.html, stem, ".html", several)
         if j:
             jsonout.write(a, j)
             console.print(f"JSON written to {j}")
         if h:
-            html.write(a, h)
+            html.write(a, h, engine.profile)
             console.print(f"HTML report written to {h}")
     if failures:
         if several:
@@ -89,7 +96,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     args.with_docs = [str(sample_path(SAMPLE_WORKING))]
     args.json = args.json
     args.html = args.html or "qmark-demo.html"
-    args.framework, args.date, args.max_mb, args.quiet = None, None, 100, False
+    args.profile, args.thresholds, args.date, args.max_mb, args.quiet = None, None, None, 100, False
     print("Assessing the built-in fictional sample: Local Child Safeguarding Practice Review, Child M (2022),")
     print("with its terms of reference as a working document.\n")
     code = cmd_assess(args)
@@ -100,8 +107,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_guide(args: argparse.Namespace) -> int:
     from qmark.knowledge.guide import guide_text
+    from qmark.profile import load_profile
+
+    profile = load_profile(args.profile)
     try:
-        print(guide_text(args.question))
+        print(guide_text(profile.guidance, profile.knowledge_base, args.question))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     return 0
@@ -115,6 +125,37 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_profiles(args: argparse.Namespace) -> int:
+    from qmark.data import DataFileError
+    from qmark.profile import DEFAULT_PROFILE, installed, load_profile
+
+    for folder in installed():
+        try:
+            p = load_profile(folder)
+        except DataFileError as exc:
+            print(f"{folder.name:<16} (cannot be loaded: {exc})")
+            continue
+        default = "  (default)" if p.id == DEFAULT_PROFILE else ""
+        print(f"{p.id:<16} {p.version:<8} {p.title} - {len(p.question_ids)} questions{default}")
+        if args.verbose:
+            print(f"{'':<16} {folder}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from qmark.checks import run_checks
+
+    problems = run_checks(args.profile or None)
+    for p in problems:
+        print(p)
+    errors = sum(p.is_error for p in problems)
+    if errors:
+        print(f"qmark check: {errors} error(s), {len(problems) - errors} warning(s)")
+        return 1
+    print(f"qmark check: no errors ({len(problems)} warning(s))")
+    return 0
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from qmark.evaluate.run import main as evaluate_main
     return evaluate_main(args)
@@ -125,8 +166,13 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return calibrate_main(args)
 
 
+def _profile_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--profile", metavar="ID|PATH", help="the quality marker to assess against: an installed profile id (see qmark profiles) or a profile folder; default: analysis")
+    p.add_argument("--thresholds", metavar="FILE", help="rating thresholds to use instead of the profile's own (e.g. from qmark calibrate --out)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="qmark", description="Assess the analysis in a case review against the SCIE Analysis quality marker. Works offline.")
+    p = argparse.ArgumentParser(prog="qmark", description="Assess the analysis in a case review against a quality marker (by default SCIE's Analysis marker). Works offline.")
     p.add_argument("--version", action="version", version=f"qmark {__version__}")
     p.add_argument("-v", "--verbose", action="store_true", help="say more about what is happening (never prints report text)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -137,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a working document (terms of reference, minutes, reviewer's statement) read together with the report; repeat for more")
     a.add_argument("--json", metavar="PATH", help="write the assessment as JSON (a folder when several reports are given)")
     a.add_argument("--html", metavar="PATH", help="write a self-contained HTML report (a folder when several reports are given)")
-    a.add_argument("--framework", metavar="FILE", help="use another quality marker file instead of the Analysis marker")
+    _profile_args(a)
     a.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the report's date, when it cannot be read from the report")
     a.add_argument("--max-mb", type=float, default=100, metavar="N", help="refuse files larger than this (default 100 MB)")
     a.add_argument("-q", "--quiet", action="store_true", help="no terminal summary")
@@ -149,11 +195,13 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=cmd_demo)
 
     g = sub.add_parser("guide", help="guidance for assessors: all questions, or one (e.g. qmark guide q6)")
-    g.add_argument("question", nargs="?", help="a question id, q1 to q11")
+    g.add_argument("question", nargs="?", help="a question id (e.g. q6) or its number")
+    g.add_argument("--profile", metavar="ID|PATH", help="the profile whose guidance to show (default: analysis)")
     g.set_defaults(func=cmd_guide)
 
     e = sub.add_parser("evaluate", help="measure agreement with a labelled corpus (see corpus/README.md)")
     e.add_argument("folder", help="folder of reports with NAME.gold.json beside each")
+    _profile_args(e)
     e.add_argument("--json", metavar="PATH", help="write the figures as JSON")
     e.add_argument("--fitted", action="store_true", help="score with the shipped thresholds instead of cross-validated ones")
     e.add_argument("--folds", type=int, default=0, help="cross-validation folds (default: one report per fold)")
@@ -162,8 +210,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("calibrate", help="fit rating thresholds on a labelled corpus and write them to a file")
     c.add_argument("folder", help="folder of reports with NAME.gold.json beside each")
+    c.add_argument("--profile", metavar="ID|PATH", help="the profile to fit (default: analysis); reports labelled for another profile are skipped")
     c.add_argument("--out", metavar="FILE", help="where to write the thresholds (default: print a summary only)")
     c.set_defaults(func=cmd_calibrate)
+
+    pr = sub.add_parser("profiles", help="list the installed assessment profiles (quality markers)")
+    pr.set_defaults(func=cmd_profiles)
+
+    ck = sub.add_parser("check", help="check every profile and data file; list each problem with an id")
+    ck.add_argument("--profile", action="append", metavar="ID|PATH", help="check only this profile (repeatable)")
+    ck.set_defaults(func=cmd_check)
 
     s = sub.add_parser("schema", help="print the JSON schema of the assessment output")
     s.set_defaults(func=cmd_schema)

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from qmark.profile import load_profile
+
+PROFILE = load_profile()
+KB = PROFILE.knowledge_base
 
 from qmark.ingest import read_text
-from qmark.knowledge.base import load_knowledge_base
 from qmark.knowledge.citations import find_citations, is_research, presents_as_current
 
 from kb_helpers import analysis_report
@@ -12,7 +15,7 @@ from kb_helpers import analysis_report
 
 def _found(*paragraphs: str, tail: str = "") -> list[tuple[str, int | None, str | None]]:
     report = analysis_report(*paragraphs, tail=tail)
-    return [(c.kind, c.year, c.entry_id) for c in find_citations(report)]
+    return [(c.kind, c.year, c.entry_id) for c in find_citations(report, KB)]
 
 
 @pytest.mark.parametrize("sentence, expected", [
@@ -44,7 +47,7 @@ def test_citation_styles(sentence, expected) -> None:
 
 
 def test_every_edition_alias_resolves_to_its_edition() -> None:
-    kb = load_knowledge_base()
+    kb = KB
     for ed in kb.editions:
         for alias in ed.aliases:
             found = _found(f"Practice is measured against {alias} in this review.")
@@ -52,7 +55,7 @@ def test_every_edition_alias_resolves_to_its_edition() -> None:
 
 
 def test_every_research_alias_resolves_to_its_entry() -> None:
-    kb = load_knowledge_base()
+    kb = KB
     for entry in [*kb.research, *kb.milestones]:
         for alias in entry.aliases:
             found = _found(f"The review drew on {alias} throughout.")
@@ -72,7 +75,7 @@ REFERENCES = """# References
 def test_numbered_references_take_their_year_from_the_list() -> None:
     report = analysis_report("Neglect is cumulative [2] and systems matter [1, 3].",
                              "Harm builds over time.2 It is easy to miss.", tail=REFERENCES)
-    cites = find_citations(report)
+    cites = find_citations(report, KB)
     assert [(c.kind, c.text, c.year, c.entry_id) for c in cites] == [
         ("numbered", "[2]", 2020, "brandon2020"),
         ("numbered", "[1, 3]", 2005, "munro2005"),
@@ -106,7 +109,7 @@ FOOTNOTES = """# 4. Analysis
 
 def test_footnotes_cite_at_their_marker_and_in_place_when_unmarked() -> None:
     report = read_text(FOOTNOTES)
-    cites = find_citations(report)
+    cites = find_citations(report, KB)
     where = [(report.paragraphs[c.paragraph].number, c.kind, c.year, c.entry_id, c.as_current) for c in cites]
     assert where == [
         ("4.1", "footnote", 2010, "wt2010", True),
@@ -140,7 +143,7 @@ def test_hard_negatives_are_not_citations(with_reference_list) -> None:
     # With a numbered reference list, bare numbers could be taken for reference markers.
     tail = "# References\n\n" + "\n\n".join(f"[{i}] Author, A. ({2000 + i}) Title." for i in range(1, 30))
     report = analysis_report(*HARD_NEGATIVES, tail=tail if with_reference_list else "")
-    assert [c.text for c in find_citations(report)] == []
+    assert [c.text for c in find_citations(report, KB)] == []
 
 
 @pytest.mark.parametrize("clause, current", [
@@ -159,7 +162,7 @@ def test_presents_as_current(clause, current) -> None:
 
 def test_research_versus_guidance() -> None:
     report = analysis_report("Brandon et al. (2020) and Working Together 2018 and (HM Government, 2018) and (Smith, 2017).")
-    kinds = {c.text: is_research(c) for c in find_citations(report)}
+    kinds = {c.text: is_research(c, KB) for c in find_citations(report, KB)}
     assert kinds == {"Brandon et al. (2020)": True, "Working Together 2018": False,
                      "HM Government, 2018": False, "Smith, 2017": True}
 
@@ -176,7 +179,7 @@ def test_marker_glued_to_a_citation_is_one_citation() -> None:
 
 [^2]: Brandon, M. et al. (2009) Understanding serious case reviews and their impact.
 """)
-    cites = find_citations(report)
+    cites = find_citations(report, KB)
     assert [(c.text, c.entry_id) for c in cites] == [
         ("Brandon et al. (2009)", "brandon2009"),
         ("Working Together to Safeguard Children (2010)", "wt2010"),

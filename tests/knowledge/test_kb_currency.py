@@ -1,6 +1,11 @@
 """The research-currency check (q4), judged at the report's own date."""
 from __future__ import annotations
 
+from qmark.profile import load_profile
+
+PROFILE = load_profile()
+KB = PROFILE.knowledge_base
+
 import datetime as dt
 
 from qmark.ingest import read_text
@@ -15,7 +20,7 @@ def _report(*paragraphs: str, front: str | None = "Final report: 12 September 20
 
 
 def _check(report, date: dt.date | None = None):
-    return check_currency(report, find_citations(report), date)
+    return check_currency(report, find_citations(report, KB), date, KB, PROFILE.currency)
 
 
 def _kinds(currency) -> list[str]:

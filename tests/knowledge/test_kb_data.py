@@ -7,13 +7,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from qmark.data import DataFileError, data_path
-from qmark.knowledge.base import (QUESTION_IDS, load_currency_rules, load_guidance,
-                                  load_knowledge_base)
+from qmark.data import DataFileError
+from qmark.knowledge.base import load_currency_rules, load_guidance, load_knowledge_base
+from qmark.profile import load_profile
+
+PROFILE = load_profile()
+QUESTION_IDS = PROFILE.question_ids
 
 
 def test_knowledge_base_validates() -> None:
-    kb = load_knowledge_base()
+    kb = PROFILE.knowledge_base
     years = [e.year for e in kb.editions]
     assert years == [1999, 2006, 2010, 2013, 2015, 2018, 2023]
     assert kb.edition("wt2018").transition_until == dt.date(2019, 9, 29)
@@ -27,8 +30,8 @@ def test_knowledge_base_validates() -> None:
 
 
 def test_guidance_covers_every_question_and_links_known_editions() -> None:
-    g = load_guidance()
-    kb = load_knowledge_base()
+    g = PROFILE.guidance
+    kb = PROFILE.knowledge_base
     assert [q.id for q in g.questions] == list(QUESTION_IDS)
     for q in g.questions:
         for link in q.statutory:
@@ -37,12 +40,12 @@ def test_guidance_covers_every_question_and_links_known_editions() -> None:
 
 
 def test_currency_rules_validate() -> None:
-    rules = load_currency_rules()
+    rules = PROFILE.currency
     assert rules.research.old_years >= rules.research.recent_years
 
 
 def _broken_copy(tmp_path: Path, name: str, change) -> Path:
-    data = yaml.safe_load(data_path(name).read_text(encoding="utf-8"))
+    data = yaml.safe_load((PROFILE.folder / name).read_text(encoding="utf-8"))
     change(data)
     out = tmp_path / name
     out.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
@@ -85,7 +88,7 @@ def test_broken_knowledge_base_names_file_entry_and_field(tmp_path, change, entr
     (lambda d: d["marker"].pop("obstacles"), "marker", "obstacles"),
 ])
 def test_broken_guidance_names_file_entry_and_field(tmp_path, change, entry, field) -> None:
-    msg = _message(load_guidance, _broken_copy(tmp_path, "guidance.yaml", change))
+    msg = _message(lambda p: load_guidance(p, PROFILE.knowledge_base, QUESTION_IDS), _broken_copy(tmp_path, "guidance.yaml", change))
     assert "guidance.yaml" in msg and f"'{entry}'" in msg and field in msg
 
 
@@ -95,7 +98,7 @@ def test_broken_guidance_names_file_entry_and_field(tmp_path, change, entry, fie
     (lambda d: d["guidance"].update(grace_months=-1), "guidance", "grace_months"),
 ])
 def test_broken_currency_rules_names_file_entry_and_field(tmp_path, change, entry, field) -> None:
-    msg = _message(load_currency_rules, _broken_copy(tmp_path, "currency.yaml", change))
+    msg = _message(lambda p: load_currency_rules(p, PROFILE.knowledge_base), _broken_copy(tmp_path, "currency.yaml", change))
     assert "currency.yaml" in msg and f"'{entry}'" in msg and field in msg
 
 

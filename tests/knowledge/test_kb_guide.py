@@ -3,8 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from qmark.knowledge.base import QUESTION_IDS
-from qmark.knowledge.guide import guide_text
+from qmark.knowledge.guide import guide_text as _guide_text
+from qmark.profile import load_profile
+
+PROFILE = load_profile()
+QUESTION_IDS = PROFILE.question_ids
+
+
+def guide_text(qid=None, width=88):
+    return _guide_text(PROFILE.guidance, PROFILE.knowledge_base, qid, width)
 
 
 def test_marker_guide_has_the_three_seed_headings_and_every_question() -> None:

@@ -35,7 +35,7 @@ def sample_assessment() -> tuple[str, str]:
     """The engine's real Assessment (and paragraph index) for the sample report, made once."""
     import json
 
-    from qmark.assess import assess
+    from qmark.engine import assess
     from qmark.ingest import read_report
     from qmark.web.reviews.jobs import paragraph_index
     report = read_report(sample_path())

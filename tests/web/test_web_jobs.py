@@ -114,7 +114,7 @@ def test_assessment_does_not_block_pages(fresh_review, world):
     assert p["status"] == "queued" and p["progress"] == 0
     jobs.Worker().run_once()
     assert c.get(reverse("review-progress", args=[review.pk])).json()["status"] == "done"
-    assert "The 11 questions" in c.get(r["Location"]).content.decode()
+    assert "The questions" in c.get(r["Location"]).content.decode()
 
 
 def test_worker_thread_stops(world):

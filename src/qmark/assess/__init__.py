@@ -1,5 +1,6 @@
-"""Assessment: annotations in, per-question evidence and suggested ratings out."""
-from qmark.assess.pipeline import analyse, assess, to_assessment
-from qmark.assess.records import Assessment, Evidence, QuestionResult, RATINGS
+"""Assessment: per-question evidence and suggested ratings, and the records they are kept in.
+The engine (qmark.engine) runs it; `qmark.engine.assess` is the one-call entry point."""
 
-__all__ = ["assess", "analyse", "to_assessment", "Assessment", "Evidence", "QuestionResult", "RATINGS"]
+from qmark.assess.records import RATINGS, Assessment, Evidence, QuestionResult
+
+__all__ = ["Assessment", "Evidence", "QuestionResult", "RATINGS"]

@@ -2,8 +2,6 @@
 how hindsight-laden it is, what kind of explanations it gives, and what it cites."""
 from __future__ import annotations
 
-from statistics import median
-
 from qmark.assess.records import Citation, Figures, Flag
 from qmark.assess.scoring import location
 from qmark.report import Paragraph, Report
@@ -66,10 +64,8 @@ def compute(report: Report, annotations: Annotations, currency=None) -> tuple[Fi
             p = report.paragraphs[f.paragraph] if f.paragraph is not None else None
             quote = report.text[f.start:f.end] if f.start is not None and f.end is not None else ""
             flags.append(Flag(kind=f.kind, location=location(report, p) if p else None, quote=quote, reason=f.message))
-        ages = [c.age for c in currency.citations if c.age is not None and c.research]
-        years = [c.year for c in currency.citations if c.year is not None and c.research]
-        newest = max(years) if years else None
-        med = float(median(ages)) if ages else None
+        # The knowledge check's own figures: each cited work counted once.
+        newest, med = currency.newest_year, currency.median_age
     judged = explaining + describing
     figures = Figures(
         words=report.word_count([p for p in report.paragraphs if p.analysed and p.kind != "heading"]),

@@ -5,10 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from qmark.knowledge.base import load_currency_rules, load_knowledge_base
+from typing import TYPE_CHECKING
+
+from qmark.assess.signals import Hit
+from qmark.knowledge.base import CurrencyRules, KnowledgeBase
 from qmark.knowledge.citations import find_citations, is_research
 from qmark.knowledge.currency import CurrencyFinding, check_currency
 from qmark.report import Report
+
+if TYPE_CHECKING:
+    from qmark.assess.pipeline import Analysis
+    from qmark.profile import Profile
+
+KNOWLEDGE_SIGNALS = frozenset({"current_citation", "superseded_guidance", "old_research"})
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,8 @@ class CitationView:
 class KnowledgeView:
     citations: list[CitationView] = field(default_factory=list)
     findings: list[CurrencyFinding] = field(default_factory=list)
+    median_age: float | None = None   # over distinct works, as the currency check counts them
+    newest_year: int | None = None
     current: list[CitationView] = field(default_factory=list)   # current at the report's date
 
 
@@ -38,14 +49,14 @@ def _date(iso: str | None) -> dt.date | None:
         return None
 
 
-def assess_currency(report: Report) -> KnowledgeView:
-    kb = load_knowledge_base()
-    rules = load_currency_rules()
+def assess_currency(report: Report, kb: KnowledgeBase, rules: CurrencyRules) -> KnowledgeView:
     when = _date(report.date)
     citations = find_citations(report, kb)
     currency = check_currency(report, citations, when, kb, rules)
     in_force = kb.edition_in_force(when) if when else None
-    view = KnowledgeView(findings=list(currency.findings))
+    figs = currency.figures
+    view = KnowledgeView(findings=list(currency.findings), median_age=figs.median_age if figs else None,
+                         newest_year=figs.newest_research_year if figs else None)
     for c in citations:
         research = is_research(c, kb)
         age = when.year - c.year if (when and c.year) else None
@@ -57,3 +68,41 @@ def assess_currency(report: Report) -> KnowledgeView:
         elif research and age is not None and 0 <= age <= rules.research.recent_years:
             view.current.append(cv)
     return view
+
+
+def _sentence_at(report: Report, offset: int) -> int | None:
+    p = report.paragraph_at(offset)
+    if p is None:
+        return None
+    for s in report.sentences_of(p):
+        if s.start <= offset < s.end:
+            return s.index
+    return None
+
+
+def knowledge_hits(report: Report, view: KnowledgeView) -> list[Hit]:
+    out: list[Hit] = []
+    for f in view.findings:
+        if f.kind in ("superseded_guidance", "old_research") and f.paragraph is not None:
+            start = f.start if f.start is not None else report.paragraphs[f.paragraph].start
+            end = f.end if f.end is not None else report.paragraphs[f.paragraph].end
+            out.append(Hit(f.kind, f.paragraph, _sentence_at(report, start), start, end, f.message, 1.0))
+    for c in view.current:
+        out.append(Hit("current_citation", c.paragraph, _sentence_at(report, c.start), c.start, c.end, f"cites {c.text} ({c.year}), current at the report's date", 1.0))
+    return out
+
+
+class KnowledgeDetector:
+    """The registered 'knowledge' detector: citations checked against the profile's knowledge
+    base at the report's own date."""
+
+    signals = KNOWLEDGE_SIGNALS
+
+    def __init__(self, profile: Profile) -> None:
+        self.kb = profile.knowledge_base
+        self.rules = profile.currency
+
+    def detect(self, analysis: Analysis) -> None:
+        view = assess_currency(analysis.report, self.kb, self.rules)
+        analysis.knowledge = view
+        analysis.hits.extend(knowledge_hits(analysis.report, view))

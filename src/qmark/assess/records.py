@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 Rating = Literal["met", "partly_met", "not_met", "not_evidenced"]
 RATINGS: tuple[str, ...] = ("met", "partly_met", "not_met", "not_evidenced")
@@ -48,8 +48,8 @@ class Evidence(BaseModel):
 
 
 class QuestionResult(BaseModel):
-    question: str = Field(description="Question id, q1..q11.")
-    number: int
+    question: str = Field(description="Question id, as the profile's framework names it (e.g. q6).")
+    number: int = Field(description="The question's position in the marker, from 1.")
     short: str
     text: str = Field(description="The marker's question, word for word.")
     rating: Rating
@@ -117,6 +117,13 @@ class ReportInfo(BaseModel):
     noise_removed: int = Field(description="Running headers, footers and markings kept out of the analysis.")
 
 
+class ProfileInfo(BaseModel):
+    id: str = Field(description="The profile's id, e.g. analysis or sar-analysis.")
+    version: str
+    title: str
+    hash: str = Field(description="Hash of every file the engine loaded for this profile, and of thresholds or models given by the caller.")
+
+
 class FrameworkInfo(BaseModel):
     id: str
     version: str
@@ -126,9 +133,10 @@ class FrameworkInfo(BaseModel):
 class Assessment(BaseModel):
     schema_version: str = SCHEMA_VERSION
     engine_version: str
-    config_hash: str = Field(description="Hash of the framework, cue lists and thresholds used: same hash and fingerprint, same result.")
+    config_hash: str = Field(description="Hash of everything the engine loaded (the profile's files, cue lists, thresholds and models): same hash and fingerprint, same result.")
     fingerprint: str = Field(description="sha256 over the documents' own sha256 sums, in order.")
     created: str = Field(description="When the assessment was made (ISO 8601, UTC).")
+    profile: ProfileInfo
     framework: FrameworkInfo
     report: ReportInfo
     questions: list[QuestionResult]

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from qmark.assess.records import Evidence, Location, QuestionResult, RATING_LABELS, Signal
+from qmark.assess.records import Evidence, Location, QuestionResult, Signal
 from qmark.assess.signals import Hit
-from qmark.assess.thresholds import Thresholds, decide, strengths
 from qmark.framework import Framework, Question, SignalWeight
 from qmark.report import Paragraph, Report
+from qmark.thresholds import Thresholds, decide, strengths
+
+if TYPE_CHECKING:
+    from qmark.profile import Profile
 
 MAX_EVIDENCE = 6
 MAX_QUOTE_SENTENCES = 3
@@ -124,7 +128,21 @@ def measure(report: Report, hits: list[Hit], question: Question, framework: Fram
     return Scored(question.id, support, against, _ranked(sup), _ranked(ag))
 
 
-def rate(report: Report, scored: Scored, question: Question, thresholds: Thresholds) -> QuestionResult:
+class ThresholdScorer:
+    """The registered 'thresholds' scorer: support and counter-evidence strengths cut into the
+    four ratings by the profile's fitted thresholds (or a file given by the caller)."""
+
+    def __init__(self, profile: Profile, thresholds: Thresholds | None = None) -> None:
+        self.profile = profile
+        self.thresholds = thresholds or profile.thresholds
+
+    def rate(self, report: Report, scored: Scored, question: Question) -> QuestionResult:
+        fw = self.profile.framework
+        labels = {k: v.label for k, v in self.profile.words.ratings.items()}
+        return rate(report, scored, question, self.thresholds, fw.number(question.id), labels)
+
+
+def rate(report: Report, scored: Scored, question: Question, thresholds: Thresholds, number: int, labels: dict[str, str]) -> QuestionResult:
     cuts = thresholds.cuts(question.id)
     s, a = strengths(scored.support, scored.against, cuts)
     rating, margin = decide(s, a, cuts)
@@ -136,13 +154,13 @@ def rate(report: Report, scored: Scored, question: Question, thresholds: Thresho
     not_found = question.not_found if not evidence else None
     return QuestionResult(
         question=question.id,
-        number=question.number,
+        number=number,
         short=question.short,
         text=question.text,
         rating=rating,  # type: ignore[arg-type]
         confidence=round(confidence, 2),
         needs_human_read=confidence < thresholds.human_read_below,
-        rationale=_rationale(rating, question, evidence, counter, scored, confidence < thresholds.human_read_below),
+        rationale=_rationale(labels[rating], rating, question, evidence, counter, scored, confidence < thresholds.human_read_below),
         evidence=evidence,
         counter_evidence=counter,
         not_found=not_found,
@@ -156,8 +174,7 @@ def _cite(ev: Evidence) -> str:
     return f"{ev.location.label}: {reason}" if reason else ev.location.label
 
 
-def _rationale(rating: str, q: Question, evidence: list[Evidence], counter: list[Evidence], scored: Scored, unsure: bool) -> str:
-    label = RATING_LABELS[rating]
+def _rationale(label: str, rating: str, q: Question, evidence: list[Evidence], counter: list[Evidence], scored: Scored, unsure: bool) -> str:
     n_sup, n_ag = len(scored.supporting), len(scored.countering)
     parts: list[str] = []
     if rating == "not_evidenced":

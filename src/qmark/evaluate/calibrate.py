@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from qmark.assess.thresholds import Cuts, Thresholds, decide, load_thresholds, strengths
+from qmark.engine import Engine
+from qmark.evaluate.corpus import CorpusError
 from qmark.evaluate.metrics import ORDINAL
+from qmark.evaluate.replay import Point, collect_points, load_and_analyse
+from qmark.thresholds import Cuts, Thresholds, decide, strengths
 
 GRID: dict[str, list[float]] = {
     "support_scale": [0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0],
@@ -25,14 +27,6 @@ GRID: dict[str, list[float]] = {
     "not_met_below": [-1.0, -0.6, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3],
 }
 PASSES = 3
-
-
-@dataclass(frozen=True)
-class Point:
-    report: str
-    support: float
-    against: float
-    gold: str
 
 
 def _credit(gold: str, pred: str) -> float:
@@ -75,17 +69,21 @@ def fit(points: dict[str, list[Point]], base: Thresholds) -> dict[str, Cuts]:
 
 
 def cross_validate(points: dict[str, list[Point]], base: Thresholds, folds: int = 0) -> dict[tuple[str, str], tuple[str, float]]:
-    """Out-of-fold (rating, margin) for every (report, question): never fitted on that report."""
-    reports = sorted({p.report for pts in points.values() for p in pts})
-    k = folds if 1 < folds < len(reports) else len(reports)
-    fold_of = {r: i % k for i, r in enumerate(reports)}
+    """Out-of-fold (rating, margin) for every (report, question): never fitted on any report of
+    the same group (its writer, when the gold names one), so a writer's style cannot leak."""
+    group_of = {p.report: p.group or p.report for pts in points.values() for p in pts}
+    groups = sorted(set(group_of.values()))
+    k = folds if 1 < folds < len(groups) else len(groups)
+    fold_of = {g: i % k for i, g in enumerate(groups)}
     out: dict[tuple[str, str], tuple[str, float]] = {}
     for f in range(k):
         for qid, pts in points.items():
-            train = [p for p in pts if fold_of[p.report] != f]
+            train = [p for p in pts if fold_of[group_of[p.report]] != f]
+            if not train:
+                continue
             cuts = fit_question(train, base.default)
             for p in pts:
-                if fold_of[p.report] == f:
+                if fold_of[group_of[p.report]] == f:
                     out[(p.report, qid)] = predict(p, cuts)
     return out
 
@@ -114,7 +112,7 @@ def confidence_table(margins: list[tuple[float, bool]], bins: list[float] | None
 def question_accuracy(held_out: list[tuple[str, bool]]) -> dict[str, float]:
     """Share right per question, smoothed towards one half (Laplace)."""
     out: dict[str, float] = {}
-    for qid in sorted({q for q, _ in held_out}, key=lambda q: int(q[1:])):
+    for qid in dict.fromkeys(q for q, _ in held_out):
         oks = [ok for q, ok in held_out if q == qid]
         out[qid] = round((sum(oks) + 1) / (len(oks) + 2), 2)
     return out
@@ -137,7 +135,8 @@ def write_thresholds(path: Path, base: Thresholds, fitted: dict[str, Cuts], tabl
     header = (
         "# Rating thresholds, fitted by `qmark calibrate` on the development corpus.\n"
         f"# {note}\n"
-        "# How they are used: see qmark/assess/thresholds.py. S = 1 - exp(-support/support_scale),\n"
+        "# Load with --thresholds FILE, or put it in a profile as thresholds.yaml.\n"
+        "# How they are used: see qmark/thresholds.py. S = 1 - exp(-support/support_scale),\n"
         "# A = 1 - exp(-against/against_scale), z = S - against_weight*A; S and A below none_below:\n"
         "# not_evidenced; z >= met_from: met; z <= not_met_below: not_met; else partly_met.\n"
         "# confidence: [margin at most, share of held-out suggestions that were right].\n"
@@ -146,14 +145,13 @@ def write_thresholds(path: Path, base: Thresholds, fitted: dict[str, Cuts], tabl
 
 
 def main(args: argparse.Namespace) -> int:
-    from qmark.evaluate.run import collect_points, load_and_analyse
-    from qmark.evaluate.corpus import CorpusError
+    engine = Engine.from_profile(args.profile)
     try:
-        items = load_and_analyse(Path(args.folder))
+        items = load_and_analyse(Path(args.folder), engine)
     except CorpusError as exc:
         print(f"qmark: {exc}", file=sys.stderr)
         return 2
-    base = load_thresholds()
+    base = engine.profile.thresholds
     points = collect_points(items)
     fitted = fit(points, base)
     oof = cross_validate(points, base)

@@ -5,48 +5,16 @@ import argparse
 import json
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from qmark.assess.pipeline import Analysis, analyse, to_assessment
-from qmark.assess.records import Assessment
-from qmark.assess.thresholds import load_thresholds
+from qmark.engine import Engine
 from qmark.evaluate import metrics
-from qmark.evaluate.calibrate import Point, confidence_table, cross_validate, predict
-from qmark.evaluate.corpus import CorpusError, LabelledReport, load_reports, load_sentences
-from qmark.ingest import IngestError, read_report
+from qmark.evaluate.calibrate import confidence_table, cross_validate, predict, question_accuracy
+from qmark.evaluate.corpus import CorpusError, load_sentences
+from qmark.evaluate.replay import Item, collect_points, load_and_analyse
 from qmark.segment.numbering import normalise_id
 from qmark.signals import PUBLIC_LABELS, label_sentence
-
-
-@dataclass
-class Item:
-    labelled: LabelledReport
-    analysis: Analysis
-    assessment: Assessment   # with the shipped thresholds: used for evidence ranking
-
-
-def load_and_analyse(folder: Path) -> list[Item]:
-    items = []
-    for lr in load_reports(folder):
-        try:
-            report = read_report(lr.path, lr.working)
-        except IngestError as exc:
-            raise CorpusError(str(exc)) from None
-        analysis = analyse(report)
-        items.append(Item(lr, analysis, to_assessment(analysis)))
-    return items
-
-
-def collect_points(items: list[Item]) -> dict[str, list[Point]]:
-    points: dict[str, list[Point]] = {}
-    for it in items:
-        for qid, gq in it.labelled.gold.questions.items():
-            sc = it.analysis.scored.get(qid)
-            if sc is None:
-                continue
-            points.setdefault(qid, []).append(Point(it.labelled.name, sc.support, sc.against, gq.rating))
-    return points
+from qmark.thresholds import Thresholds
 
 
 def _recall_at_3(it: Item, qid: str) -> bool | None:
@@ -61,16 +29,17 @@ def _recall_at_3(it: Item, qid: str) -> bool | None:
     return any(normalise_id(e.id) in gold for e in ranked[:3])
 
 
-def evaluate(folder: Path, fitted: bool = False, folds: int = 0) -> dict:
+def evaluate(folder: Path, engine: Engine | None = None, fitted: bool = False, folds: int = 0) -> dict:
     started = time.perf_counter()
-    items = load_and_analyse(folder)
-    thresholds = load_thresholds()
+    engine = engine or Engine.from_profile()
+    items = load_and_analyse(folder, engine)
+    thresholds = engine.scorer.thresholds  # type: ignore[attr-defined]
     points = collect_points(items)
     if fitted:
         preds = {(p.report, qid): predict(p, thresholds.cuts(qid)) for qid, pts in points.items() for p in pts}
     else:
         preds = cross_validate(points, thresholds, folds)
-    qids = [q.id for q in items[0].analysis.framework.questions]
+    qids = engine.profile.question_ids
     per_q: dict[str, dict] = {}
     all_pairs: list[tuple[str, str]] = []
     by_report: dict[str, list[tuple[str, str]]] = {}
@@ -82,6 +51,8 @@ def evaluate(folder: Path, fitted: bool = False, folds: int = 0) -> dict:
             if qid not in it.labelled.gold.questions:
                 continue
             gold = it.labelled.gold.questions[qid].rating
+            if (name, qid) not in preds:
+                continue
             pred, margin = preds[(name, qid)]
             pairs.append((gold, pred))
             by_report.setdefault(name, []).append((gold, pred))
@@ -102,7 +73,8 @@ def evaluate(folder: Path, fitted: bool = False, folds: int = 0) -> dict:
                 for h in [_recall_at_3(it, qid)] if h is not None]
     result = {
         "reports": len(items),
-        "mode": "fitted" if fitted else f"out-of-fold ({folds or len(items)} folds, by report)",
+        "profile": engine.profile.id,
+        "mode": "fitted" if fitted else f"out-of-fold ({folds or len({it.labelled.gold.group for it in items})} folds, by writer)",
         "overall": {
             "exact": metrics.exact_agreement(all_pairs),
             "exact_ci": metrics.bootstrap_ci(groups, metrics.exact_agreement),
@@ -112,19 +84,16 @@ def evaluate(folder: Path, fitted: bool = False, folds: int = 0) -> dict:
             "confusion": metrics.confusion(all_pairs),
         },
         "questions": per_q,
-        "calibration": _calibration(held_out),
+        "calibration": _calibration(held_out, thresholds),
         "sentences": evaluate_sentences(folder),
     }
     result["seconds"] = round(time.perf_counter() - started, 1)
     return result
 
 
-def _calibration(held_out: list[tuple[str, float, bool]]) -> list[dict]:
+def _calibration(held_out: list[tuple[str, float, bool]], base: Thresholds) -> list[dict]:
     """Reliability on held-out suggestions: confidence fitted on one half of the suggestions,
     checked on the other, with the same blend of margin and per-question accuracy as assess()."""
-    from qmark.assess.thresholds import Thresholds
-    from qmark.evaluate.calibrate import question_accuracy
-    base = load_thresholds()
     half_a, half_b = held_out[::2], held_out[1::2]
     rows = []
     for fit_on, check in ((half_a, half_b), (half_b, half_a)):
@@ -172,7 +141,7 @@ def print_result(res: dict) -> None:
     from rich.table import Table
     c = Console()
     o = res["overall"]
-    c.print(f"[bold]qmark evaluate[/bold]: {res['reports']} reports, {res['mode']}, {res['seconds']} s")
+    c.print(f"[bold]qmark evaluate[/bold] ({res['profile']}): {res['reports']} reports, {res['mode']}, {res['seconds']} s")
     c.print(f"Exact agreement {o['exact']:.0%} (95% CI {o['exact_ci'][0]:.0%}-{o['exact_ci'][1]:.0%}); "
             f"quadratic-weighted kappa {o['kappa']:.2f} (95% CI {o['kappa_ci'][0]:.2f}-{o['kappa_ci'][1]:.2f}); "
             f"evidence recall@3 {_fmt(o['recall_at_3'])}")
@@ -203,7 +172,8 @@ def print_result(res: dict) -> None:
 
 def main(args: argparse.Namespace) -> int:
     try:
-        res = evaluate(Path(args.folder), fitted=args.fitted, folds=args.folds)
+        engine = Engine.from_profile(args.profile, thresholds=args.thresholds)
+        res = evaluate(Path(args.folder), engine, fitted=args.fitted, folds=args.folds)
         if getattr(args, "semantic", False):
             from qmark.evaluate.semantic_eval import evaluate_semantic
             res["semantic"] = evaluate_semantic(Path(args.folder))

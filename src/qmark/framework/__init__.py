@@ -1,4 +1,5 @@
-"""Quality markers as data (data/frameworks/*.yaml), validated on load."""
-from qmark.framework.model import Framework, Question, SignalWeight, load_framework
+"""Quality markers as data (a profile's framework.yaml), validated on load."""
 
-__all__ = ["Framework", "Question", "SignalWeight", "load_framework"]
+from qmark.framework.model import Framework, Question, SignalWeight, check_signals, parse_framework
+
+__all__ = ["Framework", "Question", "SignalWeight", "check_signals", "parse_framework"]

@@ -2,16 +2,13 @@
 the file, the field and the problem."""
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Literal
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
-from qmark.data import DataFileError, data_path, load_yaml, validation_message
+from qmark.data import DataFileError, load_yaml, validation_message
 from qmark.report import ROLES
-
-DEFAULT_FRAMEWORK = "frameworks/analysis.yaml"
 
 
 class SignalWeight(BaseModel, extra="forbid"):
@@ -25,7 +22,7 @@ class SignalWeight(BaseModel, extra="forbid"):
 
 
 class Question(BaseModel, extra="forbid"):
-    id: str = Field(pattern=r"^q\d{1,2}$")
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,15}$")
     short: str = Field(min_length=3)
     text: str = Field(min_length=10)
     look_in: list[str] = Field(min_length=1)
@@ -47,10 +44,6 @@ class Question(BaseModel, extra="forbid"):
             raise ValueError(f"unknown section role(s) {bad}; known: {', '.join(ROLES)}")
         return v
 
-    @property
-    def number(self) -> int:
-        return int(self.id[1:])
-
 
 class Requirement(BaseModel, extra="forbid"):
     id: str
@@ -69,12 +62,16 @@ class Framework(BaseModel, extra="forbid"):
     questions: list[Question] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique_ids(self) -> "Framework":
+    def _unique_ids(self) -> Framework:
         ids = [q.id for q in self.questions]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"question ids must be unique; repeated: {', '.join(dupes)}")
         return self
+
+    def number(self, qid: str) -> int:
+        """A question's position in the marker, from 1."""
+        return 1 + [q.id for q in self.questions].index(qid)
 
     def question(self, qid: str) -> Question:
         for q in self.questions:
@@ -83,29 +80,26 @@ class Framework(BaseModel, extra="forbid"):
         raise KeyError(qid)
 
 
-def _validate_signals(fw: Framework, path: Path) -> None:
-    from qmark.assess.signals import known_signals
-    known = known_signals()
+def check_signals(fw: Framework, known: set[str], path: Path | str) -> list[str]:
+    """One line per signal a question names that no detector in the pipeline provides."""
+    problems = []
     for q in fw.questions:
         for kind in ("supports", "against"):
             for i, sw in enumerate(getattr(q, kind)):
                 for part in sw.parts:
                     if part not in known:
-                        raise DataFileError(
-                            f"{path}: field 'questions.{q.id}.{kind}.{i}.signal': unknown signal "
-                            f"'{part}'; known signals: {', '.join(sorted(known))}")
+                        problems.append(f"{path}: field 'questions.{q.id}.{kind}.{i}.signal': unknown signal "
+                                        f"'{part}'; known signals: {', '.join(sorted(known))}")
+    return problems
 
 
-@lru_cache(maxsize=8)
-def load_framework(path: str | None = None) -> Framework:
-    """Load and validate a framework file (the Analysis marker by default)."""
-    file = Path(path) if path else data_path(DEFAULT_FRAMEWORK)
+def parse_framework(path: str | Path) -> Framework:
+    """Load and validate a framework file."""
+    file = Path(path)
     raw = load_yaml(file)
     if not isinstance(raw, dict):
         raise DataFileError(f"{file}: expected a mapping of fields at the top level")
     try:
-        fw = Framework.model_validate(raw)
+        return Framework.model_validate(raw)
     except ValidationError as exc:
         raise DataFileError(validation_message(file, exc)) from None
-    _validate_signals(fw, file)
-    return fw

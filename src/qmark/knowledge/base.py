@@ -9,15 +9,13 @@ from __future__ import annotations
 import re
 import unicodedata
 import datetime as dt
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from qmark.data import DataFileError, data_path, load_yaml
+from qmark.data import DataFileError, load_yaml
 
-QUESTION_IDS = tuple(f"q{i}" for i in range(1, 12))
 _ID = r"^[a-z][a-z0-9_]*$"
 
 
@@ -44,9 +42,12 @@ class Edition(_Strict):
     note: str | None = None
     aliases: list[str] = []
 
+    # The name of the statutory guidance series, set by the knowledge base that holds the edition.
+    _series: str = PrivateAttr(default="")
+
     @property
     def label(self) -> str:
-        return f"Working Together {self.year}"
+        return f"{self._series} {self.year}".strip()
 
 
 class Milestone(_Strict):
@@ -94,6 +95,8 @@ Entry = Edition | Milestone | Research
 
 
 class KnowledgeBase(_Strict):
+    # What the statutory guidance editions are called ("Working Together"), in labels and guidance.
+    guidance_series: str = Field(min_length=1)
     policy_authors: list[str] = []
     corporate_authors: list[str] = []
     author_aliases: dict[str, str] = {}
@@ -165,6 +168,8 @@ class KnowledgeBase(_Strict):
     def model_post_init(self, __context: Any) -> None:
         # Lookup tables, built once: citations resolve against them many times per report.
         self._by_id = {e.id: e for e in [*self.editions, *self.milestones, *self.research]}
+        for ed in self.editions:
+            ed._series = self.guidance_series
         self._aliases = {name_key(k): name_key(v) for k, v in self.author_aliases.items()}
         self._by_author_year = {}
         for e in [*self.milestones, *self.research]:
@@ -246,13 +251,6 @@ class QuestionGuidance(_Strict):
     inspection: str
     reading: list[str] = []
 
-    @field_validator("id")
-    @classmethod
-    def _known_question(cls, v: str) -> str:
-        if v not in QUESTION_IDS:
-            raise ValueError(f"unknown question id '{v}'; expected q1..q11")
-        return v
-
 
 class Guidance(_Strict):
     marker: MarkerGuidance
@@ -262,7 +260,8 @@ class Guidance(_Strict):
         return next((q for q in self.questions if q.id == question_id), None)
 
 
-def _check_guidance(g: Guidance, kb: KnowledgeBase) -> list[tuple[str, str, str]]:
+def check_guidance(g: Guidance, kb: KnowledgeBase, question_ids: list[str]) -> list[tuple[str, str, str]]:
+    """Problems in guidance: unknown editions or readings, and questions missing or unknown."""
     problems: list[tuple[str, str, str]] = []
     editions = [e.id for e in kb.editions]
 
@@ -274,10 +273,12 @@ def _check_guidance(g: Guidance, kb: KnowledgeBase) -> list[tuple[str, str, str]
 
     links("marker", "statutory_guidance", g.marker.statutory_guidance)
     ids = [q.id for q in g.questions]
-    for qid in QUESTION_IDS:
+    for qid in question_ids:
         if qid not in ids:
-            problems.append((qid, "id", "question missing; every question q1..q11 needs guidance"))
+            problems.append((qid, "id", f"question missing; every question ({', '.join(question_ids)}) needs guidance"))
     for q in g.questions:
+        if q.id not in question_ids:
+            problems.append((q.id, "id", f"unknown question id; the framework's questions are {', '.join(question_ids)}"))
         if ids.count(q.id) > 1:
             problems.append((q.id, "id", "duplicate question"))
         links(q.id, "statutory", q.statutory)
@@ -348,8 +349,8 @@ def _cross_fail(path: Path, problems: list[tuple[str, str, str]]) -> DataFileErr
     return DataFileError(f"{path}: entry '{entry}', field '{field}': {msg}{more}")
 
 
-def _load(model: type[BaseModel], name: str, path: str | Path | None) -> tuple[Path, Any]:
-    p = Path(path) if path is not None else data_path(name)
+def _load(model: type[BaseModel], path: str | Path) -> tuple[Path, Any]:
+    p = Path(path)
     raw = load_yaml(p)
     if not isinstance(raw, dict):
         raise DataFileError(f"{p}: expected a mapping at the top level")
@@ -359,31 +360,28 @@ def _load(model: type[BaseModel], name: str, path: str | Path | None) -> tuple[P
         raise _fail(p, raw, exc) from None
 
 
-@lru_cache(maxsize=8)
-def load_knowledge_base(path: str | Path | None = None) -> KnowledgeBase:
-    """The knowledge base from knowledge_base.yaml (or the given file), validated and cached."""
-    p, kb = _load(KnowledgeBase, "knowledge_base.yaml", path)
+def load_knowledge_base(path: str | Path) -> KnowledgeBase:
+    """A knowledge base file, validated (a profile's knowledge_base.yaml)."""
+    p, kb = _load(KnowledgeBase, path)
     problems = _check_knowledge_base(kb)
     if problems:
         raise _cross_fail(p, problems)
     return kb
 
 
-@lru_cache(maxsize=8)
-def load_guidance(path: str | Path | None = None, kb_path: str | Path | None = None) -> Guidance:
-    """Per-question and marker-level guidance from guidance.yaml, checked against the knowledge base."""
-    p, g = _load(Guidance, "guidance.yaml", path)
-    problems = _check_guidance(g, load_knowledge_base(kb_path))
+def load_guidance(path: str | Path, kb: KnowledgeBase, question_ids: list[str]) -> Guidance:
+    """Per-question and marker-level guidance, checked against the knowledge base and the questions."""
+    p, g = _load(Guidance, path)
+    problems = check_guidance(g, kb, question_ids)
     if problems:
         raise _cross_fail(p, problems)
     return g
 
 
-@lru_cache(maxsize=8)
-def load_currency_rules(path: str | Path | None = None, kb_path: str | Path | None = None) -> CurrencyRules:
-    """Thresholds for the research-currency check from currency.yaml."""
-    p, rules = _load(CurrencyRules, "currency.yaml", path)
-    problems = _check_rules(rules, load_knowledge_base(kb_path))
+def load_currency_rules(path: str | Path, kb: KnowledgeBase) -> CurrencyRules:
+    """Thresholds for the research-currency check."""
+    p, rules = _load(CurrencyRules, path)
+    problems = _check_rules(rules, kb)
     if problems:
         raise _cross_fail(p, problems)
     return rules

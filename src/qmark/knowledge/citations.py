@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qmark.knowledge.base import Edition, KnowledgeBase, Research, load_knowledge_base, name_key
+from qmark.knowledge.base import Edition, KnowledgeBase, Research, name_key
 from qmark.report import Paragraph, Report
 
 KINDS = ("author_year", "numbered", "footnote", "guidance")
@@ -434,9 +434,8 @@ def _drop_restated(hits: list[_Hit]) -> list[_Hit]:
 
 # ---------------------------------------------------------------- the report
 
-def find_citations(report: Report, kb: KnowledgeBase | None = None) -> list[Citation]:
+def find_citations(report: Report, kb: KnowledgeBase) -> list[Citation]:
     """Every citation in the report's body text, footnotes included, in text order."""
-    kb = kb or load_knowledge_base()
     notes, refs = _notes_and_references(report, kb)
     out: list[Citation] = []
 
@@ -468,10 +467,9 @@ def find_citations(report: Report, kb: KnowledgeBase | None = None) -> list[Cita
     return sorted(out, key=lambda c: (c.start, c.year or 0))
 
 
-def is_research(citation: Citation, kb: KnowledgeBase | None = None) -> bool:
+def is_research(citation: Citation, kb: KnowledgeBase) -> bool:
     """Research, as opposed to guidance, law or policy: a research entry, or an unresolved
     author-year, numbered or footnote citation whose author is not a government body."""
-    kb = kb or load_knowledge_base()
     if citation.entry_id is not None:
         return isinstance(kb.entry(citation.entry_id), Research)
     if citation.kind == "guidance" or citation.year is None:

@@ -21,8 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qmark.knowledge.base import (CurrencyRules, KnowledgeBase, Research, load_currency_rules,
-                                  load_knowledge_base, name_key)
+from qmark.knowledge.base import CurrencyRules, KnowledgeBase, Research, name_key
 from qmark.knowledge.citations import Citation, is_research
 from qmark.report import Report
 from qmark.segment.numbering import normalise
@@ -75,14 +74,12 @@ class Currency:
 
 
 def check_currency(report: Report, citations: list[Citation], report_date: dt.date | None,
-                   kb: KnowledgeBase | None = None, rules: CurrencyRules | None = None) -> Currency:
+                   kb: KnowledgeBase, rules: CurrencyRules) -> Currency:
     """Findings and figures on how current the report's research and guidance were at its date.
 
     report_date is the date to judge at (from --date); when None, the date read from the
     report's front page is used, and when there is none a no_date finding says so.
     """
-    kb = kb or load_knowledge_base()
-    rules = rules or load_currency_rules()
     when = report_date or _parse(report.date)
     findings: list[CurrencyFinding] = []
     if when is None:

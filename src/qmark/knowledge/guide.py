@@ -3,24 +3,25 @@ from __future__ import annotations
 
 import textwrap
 
-from qmark.knowledge.base import (QUESTION_IDS, Edition, Guidance, KnowledgeBase, Milestone, Obstacle,
-                                  Research, StatutoryLink, load_guidance, load_knowledge_base)
+from qmark.knowledge.base import Edition, Guidance, KnowledgeBase, Milestone, Obstacle, Research, StatutoryLink
 
 
-def guide_text(question_id: str | None = None, width: int = 88) -> str:
+def guide_text(guidance: Guidance, kb: KnowledgeBase, question_id: str | None = None, width: int = 88) -> str:
     """The marker-level guidance (question_id None) or one question's, wrapped to width.
 
-    Accepts "q6", "Q6" or "6"; an unknown id raises ValueError listing the known ones.
+    Accepts an id ("q6", "Q6") or a position ("6"); an unknown one raises ValueError listing
+    the known ids.
     """
-    guidance, kb = load_guidance(), load_knowledge_base()
     width = max(width, 40)
     if question_id is None:
         return _marker(guidance, kb, width)
+    ids = [q.id for q in guidance.questions]
     qid = question_id.strip().lower()
-    qid = f"q{qid}" if qid.isdigit() else qid
+    if qid.isdigit() and 1 <= int(qid) <= len(ids):
+        qid = ids[int(qid) - 1]
     q = guidance.question(qid)
     if q is None:
-        raise ValueError(f"unknown question '{question_id}'; known questions: {', '.join(QUESTION_IDS)}")
+        raise ValueError(f"unknown question '{question_id}'; known questions: {', '.join(ids)}")
 
     out = _title(f"{q.id.upper()}. {q.title}", width)
     out += _section("What good looks like", [_bullet(x, width) for x in q.good])
@@ -50,11 +51,12 @@ def _marker(g: Guidance, kb: KnowledgeBase, width: int) -> str:
         if ed.updated:
             extra.append(ed.updated)
         editions.append(_bullet(f"{line} ({'; '.join(extra)}).", width))
-    out += _section("Link to statutory guidance: Working Together editions", editions)
+    out += _section(f"Link to statutory guidance: {kb.guidance_series} editions", editions)
     out += _section("What the guidance asks of analysis", [_link(s, kb, width) for s in m.statutory_guidance])
     out += _section("Inspection criteria and national oversight", [_bullet(x, width) for x in m.inspection])
     out += _section("Tackling some common obstacles", [_obstacle(o, width) for o in m.obstacles])
-    out += _section("The questions (qmark guide q1 ... q11 for each one)",
+    ids = [q.id for q in g.questions]
+    out += _section(f"The questions (qmark guide {ids[0]} ... {ids[-1]} for each one)",
                     [_hanging(f"{q.id:<4}", q.title, width) for q in g.questions])
     return "\n".join(out).rstrip() + "\n"
 
@@ -87,10 +89,14 @@ def _obstacle(o: Obstacle, width: int) -> str:
     return _bullet(o.obstacle, width) + "\n" + _hanging("    Tackle: ", o.tackle, width)
 
 
+def statutory_label(s: StatutoryLink, kb: KnowledgeBase) -> str:
+    """'Working Together 2018, 2023: point', with the series name from the knowledge base."""
+    years = [str(ed.year) for e in s.editions if (ed := kb.edition(e))]
+    return f"{kb.guidance_series} {', '.join(years)}: {s.point}"
+
+
 def _link(s: StatutoryLink, kb: KnowledgeBase, width: int) -> str:
-    years = [str(kb.edition(e).year) for e in s.editions if kb.edition(e)]
-    label = "Working Together " + ", ".join(years)
-    return _bullet(f"{label}: {s.point}", width)
+    return _bullet(statutory_label(s, kb), width)
 
 
 def _reading(entry_id: str, kb: KnowledgeBase, width: int) -> str:
@@ -104,4 +110,4 @@ def _reading(entry_id: str, kb: KnowledgeBase, width: int) -> str:
     return _bullet(entry_id, width)
 
 
-__all__ = ["guide_text"]
+__all__ = ["guide_text", "statutory_label"]

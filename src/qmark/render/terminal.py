@@ -5,27 +5,29 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from qmark.assess.records import RATING_LABELS, Assessment
+from qmark.assess.records import Assessment
+from qmark.profile import Profile
 from qmark.render import nice_date
 
 STYLE = {"met": "green", "partly_met": "yellow", "not_met": "red", "not_evidenced": "bright_black"}
 
 
-def render(assessment: Assessment, console: Console | None = None) -> None:
+def render(assessment: Assessment, profile: Profile, console: Console | None = None) -> None:
     console = console or Console()
+    labels = {k: v.label for k, v in profile.words.ratings.items()}
     r = assessment.report
     docs = ", ".join(d.name for d in r.documents)
     date = f"{nice_date(r.date)} ({'from the report' if r.date_source == 'text' else 'given with --date'})" if r.date else "not found (use --date)"
     console.print(f"[bold]{r.title or docs}[/bold]")
     console.print(f"Documents: {docs}   Pages: {r.pages or '-'}   Paragraphs: {r.paragraphs} ({r.numbered_paragraphs} numbered)   Report date: {date}")
-    table = Table(box=box.SIMPLE_HEAVY, show_lines=False, title=f"{assessment.framework.title}: suggested ratings", title_justify="left")
+    table = Table(box=box.SIMPLE_HEAVY, show_lines=False, title=f"{assessment.profile.title}: suggested ratings", title_justify="left")
     table.add_column("Q", no_wrap=True)
     table.add_column("Question")
     table.add_column("Suggested", no_wrap=True)
     table.add_column("Conf.", justify="right", no_wrap=True)
     table.add_column("Top evidence")
     for q in assessment.questions:
-        rating = f"[{STYLE[q.rating]}]{RATING_LABELS[q.rating]}[/]"
+        rating = f"[{STYLE[q.rating]}]{labels[q.rating]}[/]"
         if q.needs_human_read:
             rating += " [bold]?[/]"
         top = q.evidence[0].location.label if q.evidence else "nothing found"

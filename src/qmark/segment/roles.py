@@ -37,7 +37,7 @@ class RoleTable(BaseModel):
 
 
 @lru_cache(maxsize=1)
-def _rules() -> list[tuple[str, re.Pattern[str]]]:
+def load_roles() -> list[tuple[str, re.Pattern[str]]]:
     path = data_path("section_roles.yaml")
     try:
         table = RoleTable.model_validate(load_yaml(path))
@@ -49,7 +49,7 @@ def _rules() -> list[tuple[str, re.Pattern[str]]]:
 def role_of(heading: str) -> str | None:
     """The role a heading names, or None when it names none (the caller inherits)."""
     text = re.sub(r"^\s*(?:section\s+|part\s+)?[\d.\-\u2013:)]+\s*", "", heading, flags=re.I)
-    for role, pat in _rules():
+    for role, pat in load_roles():
         if pat.search(text):
             return role
     return None

@@ -15,7 +15,7 @@ _INNER_END = re.compile(r"[.!?;:][\"'\u201d\u2019)\]]*\s")
 
 
 @lru_cache(maxsize=1)
-def _abbreviations() -> frozenset[str]:
+def load_abbreviations() -> frozenset[str]:
     data = load_yaml("abbreviations.yaml")
     return frozenset(a.lower() for a in data["abbreviations"])
 
@@ -41,7 +41,7 @@ def split(text: str, base: int = 0) -> list[tuple[int, int]]:
 
 
 def _mend(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    abbrevs = _abbreviations()
+    abbrevs = load_abbreviations()
     out: list[tuple[int, int]] = []
     for s, e in spans:
         if out:

@@ -21,14 +21,14 @@ MIN_MENTIONS = 8
 
 
 @lru_cache(maxsize=1)
-def _not_names() -> frozenset[str]:
+def load_not_names() -> frozenset[str]:
     return frozenset(str(load_yaml("not_names.yaml")["words"]).lower().split())
 
 
 def case_names(report: Report, most: int = 3) -> list[str]:
     main = next((d for d in report.documents if d.is_main), None)
     text = report.text[main.start:main.end] if main else report.text
-    stop = _not_names()
+    stop = load_not_names()
     possessive = Counter(m.group(1) for m in _POSSESSIVE.finditer(text) if m.group(1).lower() not in stop)
     mentions = Counter(m.group(1) for m in _WORD.finditer(text) if m.group(1) in possessive)
     ranked = [n for n, c in mentions.most_common() if c >= MIN_MENTIONS and possessive[n] >= MIN_POSSESSIVE]

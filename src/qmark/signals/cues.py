@@ -58,13 +58,14 @@ class LabelSpec(BaseModel, extra="forbid"):
 
 
 class CueFile(BaseModel, extra="forbid"):
-    negation: str
+    # A profile's extra cue file may leave out negation: the shared file's applies.
+    negation: str | None = None
     labels: dict[str, LabelSpec]
 
     @field_validator("negation")
     @classmethod
-    def _neg(cls, v: str) -> str:
-        return _check_regex(v)  # type: ignore[return-value]
+    def _neg(cls, v: str | None) -> str | None:
+        return _check_regex(v)
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,13 @@ def _compile(p: str | None, case_sensitive: bool = False) -> re.Pattern[str] | N
     return re.compile(p) if case_sensitive else re.compile(lower_pattern(p))
 
 
-@lru_cache(maxsize=4)
+def merge_cues(base: CueSet, extra: CueSet) -> CueSet:
+    """The base cue lists plus a profile's own labels (a label of the same name replaces the base one)."""
+    names = {label.name for label in extra.labels}
+    return CueSet(base.negation, tuple(lab for lab in base.labels if lab.name not in names) + extra.labels)
+
+
+@lru_cache(maxsize=8)
 def load_cues(path: str | None = None) -> CueSet:
     file = Path(path) if path else data_path("cues.yaml")
     try:
@@ -198,4 +205,6 @@ def load_cues(path: str | None = None) -> CueSet:
             for c in ls.cues
         )
         labels.append(Label(name, ls.public, ls.threshold, tuple(ls.unless_labels), cues))
-    return CueSet(_compile(spec.negation), tuple(labels))
+    if spec.negation is None and path is None:
+        raise DataFileError(f"{file}: field 'negation': required in the shared cue file")
+    return CueSet(_compile(spec.negation or r"(?!x)x"), tuple(labels))

@@ -3,11 +3,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from qmark.report import Report
 from qmark.signals.case import case_names, name_pattern
 from qmark.signals.annotation import Annotation, Annotations
-from qmark.signals.cues import CueSet, load_cues, lower_text
+from qmark.signals.cues import CueSet, load_cues, lower_text, merge_cues
+
+if TYPE_CHECKING:
+    from qmark.assess.pipeline import Analysis
+    from qmark.profile import Profile
 
 # Quoted speech: double or curly quotes, and single quotes that are not apostrophes.
 _QUOTED = re.compile(r'"[^"]{2,}"|\u201c[^\u201d]{2,}\u201d|(?<![\w\u2019])[\'\u2018][^\'\u2018\u2019]{3,}?[\'\u2019](?!\w)')
@@ -27,7 +32,8 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
 
 
 def label_sentence(text: str, role: str = "analysis", cues: CueSet | None = None) -> list[Hit]:
-    """The labels one sentence takes, each with its strongest cue."""
+    """The labels one sentence takes, each with its strongest cue (the engine's shared cue lists
+    unless cues are given)."""
     cues = cues or load_cues()
     quoted = _quoted_spans(text)
     low = lower_text(text)   # cue patterns are compiled for lower-cased text (see cues.lower_pattern)
@@ -94,3 +100,19 @@ PUBLIC_LABELS: tuple[str, ...] = (
     "explanation_systemic", "explanation_individual", "generalisation", "research_citation",
     "method", "system_knowledge_source", "reviewer_support", "working_out",
 )
+
+
+class CueDetector:
+    """The registered 'cues' detector: the profile's cue lists over every analysed sentence,
+    plus references to the people at the centre of the review."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.cues = load_cues(str(profile.cues_path()))
+        extra = profile.files.get("cues_extra")
+        if extra is not None:
+            self.cues = merge_cues(self.cues, load_cues(str(extra)))
+        self.signals = frozenset(label.name for label in self.cues.labels)
+
+    def detect(self, analysis: Analysis) -> None:
+        found = annotate(analysis.report, self.cues)
+        analysis.annotations = Annotations(analysis.annotations.items + found.items)

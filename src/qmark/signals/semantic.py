@@ -490,3 +490,16 @@ def load_default() -> SemanticLabeller:
     if not path.is_file():
         raise SemanticUnavailable(f"{path}: no trained semantic heads (run scripts/train_semantic.py)")
     return SemanticLabeller.load(path)
+
+
+class SemanticDetector:
+    """The registered 'semantic' detector (optional: pip install qmark[semantic]). It adds the
+    semantic layer's labels to the cue detector's; its heads file is part of the config hash."""
+
+    def __init__(self, profile: object) -> None:
+        self.labeller = load_default()
+        self.signals = frozenset(self.labeller.labels)
+        self.files = [default_heads_path()]
+
+    def detect(self, analysis) -> None:  # noqa: ANN001 - an Analysis; typed loosely to keep imports light
+        analysis.annotations = self.labeller.annotate(analysis.report, analysis.annotations)

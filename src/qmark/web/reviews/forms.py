@@ -39,10 +39,32 @@ class DocumentField(forms.FileField):
         return files if self.multiple else (files[0] if files else None)
 
 
+def profile_choices() -> list[tuple[str, str]]:
+    """Installed profiles that load, for the review form."""
+    from qmark.data import DataFileError
+    from qmark.profile import installed, load_profile
+
+    out = []
+    for folder in installed():
+        try:
+            p = load_profile(folder)
+        except DataFileError:
+            continue
+        out.append((p.id, p.title))
+    return out
+
+
 class ReviewForm(forms.ModelForm):
+    profile = forms.ChoiceField(label="Quality marker", choices=profile_choices, required=False,
+                                help_text="What the review's analysis is assessed against.")
+
+    def clean_profile(self) -> str:
+        # Left out of a form post: keep what the review has (a new review gets the default).
+        return self.cleaned_data.get("profile") or self.instance.profile or "analysis"
+
     class Meta:
         model = Review
-        fields = ["title", "reference", "review_type", "report_date"]
+        fields = ["title", "reference", "review_type", "profile", "report_date"]
         labels = {"title": "Title", "reference": "Reference (optional)", "review_type": "Type of review",
                   "report_date": "Date of the report (optional)"}
         help_texts = {

@@ -17,13 +17,14 @@ class QuestionGuide:
     reading: list[tuple[str, str]]     # (label, gist)
 
 
-def for_question(qid: str) -> QuestionGuide | None:
-    from qmark.knowledge.base import load_guidance, load_knowledge_base
+def for_question(qid: str, profile_id: str) -> QuestionGuide | None:
+    from qmark.profile import load_profile
+
     try:
-        g = load_guidance().question(qid)
-        kb = load_knowledge_base()
+        profile = load_profile(profile_id)
     except DataFileError:
         return None
+    g, kb = profile.guidance.question(qid), profile.knowledge_base
     if g is None:
         return None
     statutory = []

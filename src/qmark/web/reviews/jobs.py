@@ -175,8 +175,8 @@ def paragraph_index(report) -> list[dict]:
 
 def process(run: AssessmentRun) -> None:
     """Run the engine for one claimed run and store the result (or a one-line failure)."""
-    from qmark.assess import assess
     from qmark.data import DataFileError
+    from qmark.engine import Engine
     from qmark.ingest import IngestError, read_report
 
     docs = list(Document.objects.filter(review_id=run.review_id))
@@ -194,7 +194,7 @@ def process(run: AssessmentRun) -> None:
             try:
                 report = read_report(paths[0], paths[1:], max_mb=settings.QMARK_MAX_UPLOAD_MB)
                 _stage(run, "analysing")
-                assessment = assess(report, report_date=run.review.report_date)
+                assessment = Engine.from_profile(run.review.profile).assess(report, report_date=run.review.report_date)
             except IngestError as exc:
                 doc = links.get(exc.path)
                 _fail(run, f"{doc.original_name if doc else 'A document'}: {exc.reason}")
@@ -208,6 +208,7 @@ def process(run: AssessmentRun) -> None:
         n = AssessmentRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
             status=RunStatus.DONE, progress=100, stage=STAGES["done"][1], finished=now, heartbeat=now, worker="",
             engine_version=assessment.engine_version, config_hash=assessment.config_hash,
+            profile_id=assessment.profile.id, profile_version=assessment.profile.version,
             report_date=_date(assessment.report.date),
             documents=[{"id": d.pk, "name": d.original_name, "role": d.role, "sha256": d.sha256} for d in links.values()],
             assessment_json=assessment.model_dump_json(), paragraphs_json=json.dumps(paragraphs, ensure_ascii=False))

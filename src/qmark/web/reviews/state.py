@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from qmark.assess.records import Assessment, Evidence, QuestionResult
-from qmark.knowledge.base import QUESTION_IDS
 from qmark.web.reviews.models import AssessmentRun, Judgement, JudgementKind
 
 ACCEPTED, REJECTED = "accepted", "rejected"
@@ -192,7 +191,17 @@ def progress_of(reviews) -> dict[int, Progress]:
             if completion.get(finished.pk) == JudgementKind.COMPLETE:
                 out[r.pk] = Progress("complete", "Complete", rated=n, report_date=date)
             elif n:
-                out[r.pk] = Progress("in_review", f"In review: {n} of {len(QUESTION_IDS)} rated", rated=n, report_date=date)
+                out[r.pk] = Progress("in_review", f"In review: {n} of {_question_count(r.profile)} rated", rated=n, report_date=date)
             else:
                 out[r.pk] = Progress("ready", "Ready to review", report_date=date)
     return out
+
+
+def _question_count(profile_id: str) -> int | str:
+    from qmark.data import DataFileError
+    from qmark.profile import load_profile
+
+    try:
+        return len(load_profile(profile_id).question_ids)
+    except DataFileError:
+        return "?"

@@ -23,6 +23,8 @@ class Review(models.Model):
     reference = models.CharField(max_length=100, blank=True)
     review_type = models.CharField("type of review", max_length=20, choices=ReviewType.choices, default=ReviewType.LCSPR)
     report_date = models.DateField("date of the report", null=True, blank=True)
+    profile = models.CharField("quality marker", max_length=60, default="analysis",
+                               help_text="The id of the qmark profile (quality marker) the review is assessed against.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

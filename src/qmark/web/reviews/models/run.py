@@ -27,6 +27,8 @@ class AssessmentRun(models.Model):
     engine_version = models.CharField(max_length=40, blank=True)
     report_date = models.DateField(null=True, blank=True, help_text="The report's date as the engine read it (or as given).")
     config_hash = models.CharField(max_length=40, blank=True)
+    profile_id = models.CharField(max_length=60, blank=True)
+    profile_version = models.CharField(max_length=40, blank=True)
     assessment_json = models.TextField(blank=True)
     paragraphs_json = models.TextField(blank=True, help_text="Every paragraph of the documents as read, so an assessor can add evidence.")
     documents = models.JSONField(default=list, help_text="The documents assessed: id, name, role, sha256.")

@@ -47,7 +47,7 @@ def _page(request, review, current, question, form=None, status=200):
     return render(request, "qmark/question.html", {
         "review": review, "state": current, "q": question, "form": form or RatingForm(   # no rating is pre-chosen until the assessor has chosen one
             suggested=question.suggested, initial={"rating": question.rating.value} if question.rating else {}),
-        "guide": guidance.for_question(question.id),
+        "guide": guidance.for_question(question.id, review.profile),
         "previous": qs[i - 1] if i else None, "next": qs[i + 1] if i + 1 < len(qs) else None,
         "labels": RATING_LABELS, "here": f"Question {question.result.number}",
         "can_judge": request.role.can_edit and not current.complete,

@@ -71,10 +71,11 @@ def review_progress(request, pk):
 @require_http_methods(["GET", "POST"])
 def review_edit(request, pk):
     review = get_review_for(request.user, pk, need="edit")
+    before = {f: getattr(review, f) for f in ReviewForm.Meta.fields}
     form = ReviewForm(request.POST or None, instance=review)
     if request.method == "POST" and form.is_valid():
-        changed = list(form.changed_data)
         form.save()
+        changed = [f for f in ReviewForm.Meta.fields if getattr(review, f) != before[f]]
         if changed:
             audit.record(request, AuditKind.REVIEW_CHANGED, review=review, detail={"fields": ", ".join(changed)})
             messages.success(request, "The review's details are saved.")

@@ -1,13 +1,12 @@
-"""Rating thresholds (data/thresholds.yaml): validated, and the one place ratings are cut."""
+"""Rating thresholds (a profile's thresholds.yaml): validated, and the one place ratings are cut."""
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
-from qmark.data import DataFileError, data_path, load_yaml, validation_message
+from qmark.data import DataFileError, load_yaml, validation_message
 
 
 class Cuts(BaseModel, extra="forbid"):
@@ -37,11 +36,14 @@ class Thresholds(BaseModel, extra="forbid"):
         return by_margin if by_question is None else (by_margin + by_question) / 2
 
 
-@lru_cache(maxsize=4)
-def load_thresholds(path: str | None = None) -> Thresholds:
-    file = Path(path) if path else data_path("thresholds.yaml")
+def load_thresholds(path: str | Path) -> Thresholds:
+    """A thresholds file: a profile's own, or one written by `qmark calibrate --out`."""
+    file = Path(path)
+    raw = load_yaml(file)
+    if not isinstance(raw, dict):
+        raise DataFileError(f"{file}: expected a mapping of fields at the top level")
     try:
-        t = Thresholds.model_validate(load_yaml(file))
+        t = Thresholds.model_validate(raw)
     except ValidationError as exc:
         raise DataFileError(validation_message(file, exc)) from None
     for qid, over in t.questions.items():

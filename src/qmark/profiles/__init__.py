@@ -1,0 +1,1 @@
+"""Built-in profiles: one folder each (see qmark.profile)."""
