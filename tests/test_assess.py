@@ -5,13 +5,12 @@ import re
 
 import pytest
 
-from qmark.engine import assess
-from qmark.profile import load_profile
+from helpers import markdown_to_pages, write_docx, write_pdf
 from qmark.assess.records import Assessment
 from qmark.cli import sample_path
+from qmark.engine import assess
+from qmark.profile import load_profile
 from qmark.render import html, jsonout
-
-from helpers import markdown_to_pages, write_docx, write_pdf
 
 
 @pytest.fixture(scope="module")

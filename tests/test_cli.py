@@ -5,9 +5,8 @@ import sys
 
 import pytest
 
-from qmark.cli import main, sample_path
-
 from helpers import write_pdf
+from qmark.cli import main, sample_path
 
 
 def run(*args):

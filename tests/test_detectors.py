@@ -96,6 +96,7 @@ def test_cue_file_defines_exactly_the_public_labels():
 
 def test_a_broken_cue_file_is_refused_clearly(tmp_path):
     import yaml
+
     from qmark.data import DataFileError, data_path
     from qmark.signals.cues import load_cues
     raw = yaml.safe_load(data_path("cues.yaml").read_text(encoding="utf-8"))

@@ -4,13 +4,12 @@ import shutil
 
 import pytest
 
+from helpers import CORPUS, markdown_to_pages, write_docx, write_pdf
+from qmark.cli import main
 from qmark.evaluate import metrics
 from qmark.evaluate.calibrate import Point, confidence_table, cross_validate
 from qmark.evaluate.corpus import CorpusError, load_reports, load_sentences
 from qmark.profile import load_profile
-from qmark.cli import main
-
-from helpers import CORPUS, markdown_to_pages, write_docx, write_pdf
 
 
 def test_quadratic_kappa():

@@ -10,7 +10,7 @@ the same answer for the same documents and configuration.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -96,8 +96,8 @@ class Engine:
         return cls(load_profile(ref), **kwargs)  # type: ignore[arg-type]
 
     # -- the steps, for callers (evaluation, calibration) that replay them
-    def read(self, source: str | Path, working: list[str | Path] | None = None, report_date: date | None = None) -> Report:
-        report = read_report(source, working, max_mb=self.max_mb)
+    def read(self, source: str | Path, working: Sequence[str | Path] | None = None, report_date: date | None = None) -> Report:
+        report = read_report(source, list(working or []), max_mb=self.max_mb)
         if report_date is not None:
             report.date, report.date_source = report_date.isoformat(), "--date"
         return report

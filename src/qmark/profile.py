@@ -58,8 +58,8 @@ class Manifest(BaseModel, extra="forbid"):
     description: str = ""
     source: str = Field("", description="where the marker's requirements come from, and how the questions relate to them")
     review_kinds: list[str] = []
-    files: ProfileFiles = Field(default_factory=ProfileFiles)
-    pipeline: PipelineSpec = Field(default_factory=PipelineSpec)
+    files: ProfileFiles = Field(default_factory=lambda: ProfileFiles())
+    pipeline: PipelineSpec = Field(default_factory=lambda: PipelineSpec())
 
 
 class RatingWords(BaseModel, extra="forbid"):

@@ -6,9 +6,9 @@ character offsets, whatever format it came from.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterator
 
 # Section roles, in the order they usually appear in a report.
 ROLES = (

@@ -6,9 +6,10 @@ which running header and footer each page has and where a footnote sits.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from reportlab.lib.pagesizes import A4
@@ -269,7 +270,8 @@ def set_style_numbering(style: Any, num_id: int) -> None:
 
 def add_footnotes(document: Any, notes: dict[int, str]) -> None:
     """python-docx does not write footnotes: add a footnotes part by hand."""
-    from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
     def note(attrs: str, content: str) -> str:

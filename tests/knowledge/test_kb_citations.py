@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import pytest
+
 from qmark.profile import load_profile
 
 PROFILE = load_profile()
 KB = PROFILE.knowledge_base
 
+from kb_helpers import analysis_report
+
 from qmark.ingest import read_text
 from qmark.knowledge.citations import find_citations, is_research, presents_as_current
-
-from kb_helpers import analysis_report
 
 
 def _found(*paragraphs: str, tail: str = "") -> list[tuple[str, int | None, str | None]]:

@@ -58,8 +58,7 @@ class World:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         from qmark.web.reviews import uploads
-        from qmark.web.reviews.models import (AssessmentRun, DocumentRole, Membership, Organisation, Review,
-                                              RunStatus)
+        from qmark.web.reviews.models import AssessmentRun, DocumentRole, Membership, Organisation, Review, RunStatus
         User = get_user_model()
         self.org_a = Organisation.objects.create(name="Ashbourne Vale Safeguarding Children Partnership")
         self.org_b = Organisation.objects.create(name="Westmarch Safeguarding Partnership")

@@ -20,9 +20,9 @@ from pathlib import Path
 from pprint import pformat
 
 import pytest
+from web_helpers import SECRET, clean_env
 
 from qmark.cli import sample_path
-from web_helpers import SECRET, clean_env
 
 pytestmark = pytest.mark.browser
 

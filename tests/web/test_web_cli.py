@@ -5,9 +5,9 @@ import subprocess
 import sys
 
 import pytest
+from web_helpers import SECRET, clean_env, qmark, server_env
 
 from qmark.web import config
-from web_helpers import SECRET, clean_env, qmark, server_env
 
 # ---------------------------------------------------------------- settings
 

@@ -57,13 +57,13 @@ def compute(report: Report, annotations: Annotations, currency=None) -> tuple[Fi
     newest = med = None
     if currency is not None:
         for c in currency.citations:
-            p = report.paragraphs[c.paragraph] if c.paragraph is not None else None
+            cp = report.paragraphs[c.paragraph] if c.paragraph is not None else None
             citations.append(Citation(text=c.text, kind=c.kind, year=c.year, age_at_report=c.age,
-                                      entry=c.entry_id, location=location(report, p) if p else None))
+                                      entry=c.entry_id, location=location(report, cp) if cp else None))
         for f in currency.findings:
-            p = report.paragraphs[f.paragraph] if f.paragraph is not None else None
+            fp = report.paragraphs[f.paragraph] if f.paragraph is not None else None
             quote = report.text[f.start:f.end] if f.start is not None and f.end is not None else ""
-            flags.append(Flag(kind=f.kind, location=location(report, p) if p else None, quote=quote, reason=f.message))
+            flags.append(Flag(kind=f.kind, location=location(report, fp) if fp else None, quote=quote, reason=f.message))
         # The knowledge check's own figures: each cited work counted once.
         newest, med = currency.newest_year, currency.median_age
     judged = explaining + describing

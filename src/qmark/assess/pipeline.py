@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from qmark import __version__
 from qmark.assess.records import (
@@ -54,7 +54,7 @@ def to_assessment(analysis: Analysis, results: list[QuestionResult], profile: Pr
         engine_version=__version__,
         config_hash=profile.hash,
         fingerprint=fingerprint(report),
-        created=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        created=datetime.now(UTC).replace(microsecond=0).isoformat(),
         profile=profile,
         framework=framework,
         report=ReportInfo(

@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from collections import Counter
 
 ORDINAL = {"met": 2, "partly_met": 1, "not_met": 0, "not_evidenced": 0}
 RATINGS = ("met", "partly_met", "not_met", "not_evidenced")
 
 
-def exact_agreement(pairs: list[tuple[str, str]]) -> float:
+def exact_agreement(pairs: Sequence[tuple[str, str]]) -> float:
     return sum(g == p for g, p in pairs) / len(pairs) if pairs else float("nan")
 
 
-def quadratic_kappa(pairs: list[tuple[str, str]]) -> float:
+def quadratic_kappa(pairs: Sequence[tuple[str, str]]) -> float:
     """Cohen's kappa with quadratic weights on the 3-point ordinal scale."""
     if not pairs:
         return float("nan")
@@ -47,7 +48,7 @@ def bootstrap_ci(groups: list[list[tuple[str, str]]], stat, n: int = 1000, seed:
     return values[int(0.025 * n)], values[int(0.975 * n) - 1]
 
 
-def confusion(pairs: list[tuple[str, str]]) -> dict[str, dict[str, int]]:
+def confusion(pairs: Sequence[tuple[str, str]]) -> dict[str, dict[str, int]]:
     c = Counter(pairs)
     return {g: {p: c[(g, p)] for p in RATINGS} for g in RATINGS}
 

@@ -31,7 +31,7 @@ class Item:
     assessment: Assessment   # with the engine's own thresholds: used for evidence ranking
 
 
-def load_and_analyse(folder: Path, engine: Engine) -> list[Item]:
+def load_and_analyse(folder: Path, engine: Engine) -> list[Item]:  # noqa: D103
     """Every report labelled for the engine's profile, analysed once."""
     items = []
     for lr in load_reports(folder, engine.profile.id):

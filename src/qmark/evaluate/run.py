@@ -5,6 +5,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from qmark.engine import Engine
@@ -44,6 +45,7 @@ def evaluate(folder: Path, engine: Engine | None = None, fitted: bool = False, f
     all_pairs: list[tuple[str, str]] = []
     by_report: dict[str, list[tuple[str, str]]] = {}
     held_out: list[tuple[str, float, bool]] = []
+    suggested: dict[str, dict[str, str]] = {}
     for qid in qids:
         pairs, hits = [], []
         for it in items:
@@ -55,6 +57,7 @@ def evaluate(folder: Path, engine: Engine | None = None, fitted: bool = False, f
                 continue
             pred, margin = preds[(name, qid)]
             pairs.append((gold, pred))
+            suggested.setdefault(name, {})[qid] = pred
             by_report.setdefault(name, []).append((gold, pred))
             held_out.append((qid, margin, gold == pred))
             h = _recall_at_3(it, qid)
@@ -84,29 +87,105 @@ def evaluate(folder: Path, engine: Engine | None = None, fitted: bool = False, f
             "confusion": metrics.confusion(all_pairs),
         },
         "questions": per_q,
-        "calibration": _calibration(held_out, thresholds),
+        "calibration": calibration(_confidences(held_out, thresholds, fitted)),
+        "ceiling": ceiling(items, qids),
+        "invariance": invariance(items, suggested),
         "sentences": evaluate_sentences(folder),
     }
     result["seconds"] = round(time.perf_counter() - started, 1)
     return result
 
 
-def _calibration(held_out: list[tuple[str, float, bool]], base: Thresholds) -> list[dict]:
-    """Reliability on held-out suggestions: confidence fitted on one half of the suggestions,
-    checked on the other, with the same blend of margin and per-question accuracy as assess()."""
+def _confidences(held_out: list[tuple[str, float, bool]], base: Thresholds, fitted: bool) -> list[tuple[float, bool]]:
+    """(stated confidence, right) per suggestion. With fitted thresholds (a frozen test split),
+    the confidence the shipped thresholds state; out-of-fold, a confidence table fitted on one
+    half of the held-out suggestions and applied to the other, as assess() would state it."""
+    if fitted:
+        return [(base.confidence_for(m, q), ok) for q, m, ok in held_out]
     half_a, half_b = held_out[::2], held_out[1::2]
     rows = []
     for fit_on, check in ((half_a, half_b), (half_b, half_a)):
-        t = Thresholds(default=base.default, confidence=confidence_table([(m, ok) for _, m, ok in fit_on]),
+        t = Thresholds(default=base.default, human_read_below=base.human_read_below,
+                       confidence=confidence_table([(m, ok) for _, m, ok in fit_on]),
                        question_accuracy=question_accuracy([(q, ok) for q, _, ok in fit_on]))
         rows += [(t.confidence_for(m, q), ok) for q, m, ok in check]
-    out = []
+    return rows
+
+
+def calibration(rows: list[tuple[float, bool]], check_below: float = 0.6) -> dict:
+    """Reliability table, expected calibration error, confident misses and the share marked Check."""
+    bins = []
+    ece = 0.0
     for lo, hi in ((0, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01)):
         inside = [(c, ok) for c, ok in rows if lo <= c < hi]
         if inside:
-            out.append({"stated": f"{lo:.0%}-{min(hi, 1):.0%}", "mean_stated": round(sum(c for c, _ in inside) / len(inside), 2),
-                        "observed": round(sum(ok for _, ok in inside) / len(inside), 2), "n": len(inside)})
-    return out
+            stated = sum(c for c, _ in inside) / len(inside)
+            observed = sum(ok for _, ok in inside) / len(inside)
+            ece += len(inside) / len(rows) * abs(stated - observed)
+            bins.append({"stated": f"{lo:.0%}-{min(hi, 1):.0%}", "mean_stated": round(stated, 2), "observed": round(observed, 2), "n": len(inside)})
+    n = len(rows) or 1
+    return {
+        "bins": bins,
+        "ece": round(ece, 3),
+        "confident_misses": round(sum(1 for c, ok in rows if c >= 0.8 and not ok) / n, 3),
+        "marked_check": round(sum(1 for c, _ in rows if c < check_below) / n, 3),
+    }
+
+
+def ceiling(items: list[Item], qids: list[str]) -> dict:
+    """Agreement between the writer's intended ratings and the reader's blind ones: how far two
+    careful people agree on this corpus, the ceiling for any suggestion."""
+    per_q = {}
+    all_pairs: list[tuple[str, str]] = []
+    for qid in qids:
+        pairs = [(g.intended[qid], g.blind[qid]) for it in items for g in [it.labelled.gold] if qid in g.intended and qid in g.blind]
+        all_pairs += pairs
+        if pairs:
+            per_q[qid] = {"n": len(pairs), "exact": metrics.exact_agreement(pairs), "kappa": metrics.quadratic_kappa(pairs)}
+    if not all_pairs:
+        return {}
+    return {"n": len(all_pairs), "exact": metrics.exact_agreement(all_pairs), "kappa": metrics.quadratic_kappa(all_pairs), "questions": per_q}
+
+
+def _points(ratings: Mapping[str, str]) -> int:
+    return sum(metrics.ORDINAL[r] for r in ratings.values())
+
+
+def invariance(items: list[Item], suggested: dict[str, dict[str, str]]) -> dict:
+    """Within each family, the same content in other words (variants a, b, d) should get the same
+    ratings: the spread of rating sums (met=2, partly=1) across them, for qmark and for the gold.
+    Also the mean sum qmark gives strong content in plain words (a), in jargon (b), and weak
+    content dressed in jargon (c)."""
+    fams: dict[str, dict[str, str]] = {}
+    for it in items:
+        g = it.labelled.gold
+        if g.family and g.variant:
+            fams.setdefault(g.family, {})[g.variant] = it.labelled.name
+    spreads, gold_spreads = [], []
+    by_variant: dict[str, list[int]] = {}
+    gold_by_variant: dict[str, list[int]] = {}
+    gold_of = {it.labelled.name: {q: gq.rating for q, gq in it.labelled.gold.questions.items()} for it in items}
+    for variants in fams.values():
+        same = [variants[v] for v in ("a", "b", "d") if v in variants and variants[v] in suggested]
+        if len(same) >= 2:
+            sums = [_points(suggested[n]) for n in same]
+            spreads.append(max(sums) - min(sums))
+            gsums = [_points(gold_of[n]) for n in same]
+            gold_spreads.append(max(gsums) - min(gsums))
+        for v, name in variants.items():
+            if name in suggested:
+                by_variant.setdefault(v, []).append(_points(suggested[name]))
+                gold_by_variant.setdefault(v, []).append(_points(gold_of[name]))
+    if not spreads and not by_variant:
+        return {}
+    mean = lambda xs: round(sum(xs) / len(xs), 1) if xs else None  # noqa: E731
+    return {
+        "families": len(spreads),
+        "mean_spread": mean(spreads), "max_spread": max(spreads) if spreads else None,
+        "gold_mean_spread": mean(gold_spreads),
+        "mean_points_by_variant": {v: mean(xs) for v, xs in sorted(by_variant.items())},
+        "gold_points_by_variant": {v: mean(xs) for v, xs in sorted(gold_by_variant.items())},
+    }
 
 
 def evaluate_sentences(folder: Path) -> dict:
@@ -153,13 +232,27 @@ def print_result(res: dict) -> None:
                          for g in metrics.RATINGS)
         t.add_row(qid, str(q["n"]), f"{q['exact']:.0%}", _fmt(q["kappa"]), _fmt(q["recall_at_3"]), conf)
     c.print(t)
-    if res["calibration"]:
-        t = Table(title="Confidence calibration (held-out)")
+    cal = res["calibration"]
+    if cal["bins"]:
+        t = Table(title=f"Confidence calibration (held-out): ECE {cal['ece']:.3f}; confident misses (>=80% and wrong) "
+                        f"{cal['confident_misses']:.0%}; marked Check {cal['marked_check']:.0%}")
         for col in ("stated", "mean stated", "observed right", "n"):
             t.add_column(col)
-        for row in res["calibration"]:
+        for row in cal["bins"]:
             t.add_row(row["stated"], f"{row['mean_stated']:.0%}", f"{row['observed']:.0%}", str(row["n"]))
         c.print(t)
+    ceil = res.get("ceiling")
+    if ceil:
+        c.print(f"Ceiling (writer's intended vs reader's blind ratings, {ceil['n']} ratings): exact {ceil['exact']:.0%}, "
+                f"kappa {_fmt(ceil['kappa'])}; per question: "
+                + ", ".join(f"{q} {v['exact']:.0%}" for q, v in ceil["questions"].items()))
+    inv = res.get("invariance")
+    if inv:
+        c.print(f"Invariance over {inv['families']} families (same content, other words: variants a, b, d): mean spread of rating "
+                f"points {inv['mean_spread']} (max {inv['max_spread']}; gold {inv['gold_mean_spread']})")
+        c.print("Mean rating points by variant, qmark [gold]: " + ", ".join(
+            f"{v} {p} [{inv['gold_points_by_variant'][v]}]" for v, p in inv["mean_points_by_variant"].items())
+            + "  (a plain strong, b same in jargon, c weak in jargon, d other headings, e another case)")
     s = res["sentences"]
     if s:
         t = Table(title=f"Sentence labels ({s['n']} sentences): macro-F1 {s['macro_f1']:.2f}")

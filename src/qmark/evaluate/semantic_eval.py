@@ -16,7 +16,7 @@ import math
 import os
 import time
 from pathlib import Path
-
+from typing import Any
 
 from qmark.evaluate import metrics
 from qmark.evaluate.corpus import CorpusError, LabelledSentence, read_sentence_file
@@ -104,8 +104,8 @@ def evaluate_semantic(folder: Path, folds_by_file: bool = True, folds: int = 10,
     else:
         tests = sem._folds(n, None, folds, seed)
         mode = f"out-of-fold ({len(tests)} random folds over sentences)"
-    semantic_pred: list[set[str] | None] = [None] * n
-    combined_pred: list[set[str] | None] = [None] * n
+    semantic_pred: list[set[str]] = [set() for _ in range(n)]   # every sentence is held out once
+    combined_pred: list[set[str]] = [set() for _ in range(n)]
     thresholds = []
     chosen: list[float] = []
     t_fit = time.perf_counter()
@@ -119,14 +119,14 @@ def evaluate_semantic(folder: Path, folds_by_file: bool = True, folds: int = 10,
         for i, s, c in zip(held, lab.predict(proba=p), lab.combine([rules[i] for i in held], p)):
             semantic_pred[i], combined_pred[i] = s, c
         thresholds.append((lab.t_semantic, lab.t_combined))
-        chosen.append(lab.chosen_l2)
+        chosen.append(float(lab.chosen_l2 or 0.0))
     fit_seconds = time.perf_counter() - t_fit
     if not all(c >= r for c, r in zip(combined_pred, rules)):
         raise RuntimeError("the combination removed a rule label")      # never: combine() is a union
 
     ts = np.array([t for t, _ in thresholds])
     tc = np.array([t for _, t in thresholds])
-    res = {
+    res: dict[str, Any] = {
         "n": n,
         "reports": len(files),
         "mode": mode,

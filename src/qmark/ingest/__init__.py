@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from qmark.ingest.blocks import ReadResult
 from qmark.ingest.builder import Source, build
@@ -85,7 +85,8 @@ def read_report(path: str | Path, working: list[str | Path] | None = None, *, ma
 
 def read_text(text: str, name: str = "text", fmt: str = "md") -> Report:
     """A Report from a string (tests, the web app's pasted text)."""
-    from qmark.ingest import markdown, text as plain
+    from qmark.ingest import markdown
+    from qmark.ingest import text as plain
     reader = markdown.parse if fmt == "md" else plain.parse
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return build([(Source(name, name, fmt, digest, True), reader(text))])

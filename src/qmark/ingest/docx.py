@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT

@@ -6,13 +6,13 @@ an expert editing the YAML can find the mistake without reading a traceback.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from qmark.data import DataFileError, load_yaml
 
@@ -167,12 +167,14 @@ class KnowledgeBase(_Strict):
 
     def model_post_init(self, __context: Any) -> None:
         # Lookup tables, built once: citations resolve against them many times per report.
-        self._by_id = {e.id: e for e in [*self.editions, *self.milestones, *self.research]}
+        entries: list[Entry] = [*self.editions, *self.milestones, *self.research]
+        self._by_id = {e.id: e for e in entries}
         for ed in self.editions:
             ed._series = self.guidance_series
         self._aliases = {name_key(k): name_key(v) for k, v in self.author_aliases.items()}
         self._by_author_year = {}
-        for e in [*self.milestones, *self.research]:
+        authored: list[Milestone | Research] = [*self.milestones, *self.research]
+        for e in authored:
             if e.authors:
                 self._by_author_year.setdefault((name_key(e.authors[0]), e.year), []).append(e)
         self._policy = {name_key(a) for a in self.policy_authors}
@@ -198,7 +200,8 @@ def _check_knowledge_base(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
     """Cross-entry checks pydantic cannot do alone: (entry, field, problem)."""
     problems: list[tuple[str, str, str]] = []
     seen: set[str] = set()
-    for e in [*kb.editions, *kb.milestones, *kb.research]:
+    entries: list[Entry] = [*kb.editions, *kb.milestones, *kb.research]
+    for e in entries:
         if e.id in seen:
             problems.append((e.id, "id", "duplicate id"))
         seen.add(e.id)

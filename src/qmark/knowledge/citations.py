@@ -221,9 +221,9 @@ def _scan(text: str, kb: KnowledgeBase) -> list[_Hit]:
         if needle not in lowered:
             continue
         for m in rx.finditer(text):
-            is_author_form = (not isinstance(entry, Edition) and getattr(entry, "authors", None)
-                              and _years(alias) and name_key(alias).startswith(name_key(entry.authors[0])))
-            author = entry.authors[0] if getattr(entry, "authors", None) else None
+            authors: list[str] = [] if isinstance(entry, Edition) else entry.authors
+            is_author_form = bool(authors and _years(alias) and name_key(alias).startswith(name_key(authors[0])))
+            author = authors[0] if authors else None
             hits.append(_Hit(m.start(), m.end(), "author_year" if is_author_form else "guidance",
                              entry.year, entry.id, author))
     return hits

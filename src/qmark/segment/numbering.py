@@ -1,4 +1,4 @@
-"""Printed paragraph numbers, in the styles published reviews use: 4.12, 4.2.3, 4-12, Para 23, 23."""
+"""Printed paragraph numbers, in the styles published reviews use: 4.12, 4.2.3, 4-12, Para 23, 23., A1."""
 from __future__ import annotations
 
 import re
@@ -13,6 +13,8 @@ _PATTERNS = [
     re.compile(r"(?P<num>\d{1,2}[-\u2013]\d{1,3})(?=\s)"),
     # "23." or "23)"
     re.compile(r"(?P<num>\d{1,3})[.)](?=\s)"),
+    # "A1", "B12.", "C3.2" - a section letter then a number, as thematic reviews number them
+    re.compile(r"(?P<num>[A-Z]\d{1,3}(?:\.\d{1,3}){0,2})[.:)]?(?=\s)"),
 ]
 _TIME_OR_MONEY = re.compile(r"\d{1,2}\.\d{2}\s*(?:am|pm|a\.m|p\.m|hrs|hours)\b", re.I)
 
@@ -21,7 +23,8 @@ def find_number(text: str) -> tuple[str, int, int] | None:
     """The printed number at the start of a paragraph, with its span, or None."""
     stripped = text.lstrip()
     offset = len(text) - len(stripped)
-    if not stripped[:1].isdigit() and not stripped[:1] in "Pp¶":
+    lettered = stripped[:1].isupper() and stripped[1:2].isdigit()
+    if not stripped[:1].isdigit() and stripped[:1] not in "Pp¶" and not lettered:
         return None
     if _TIME_OR_MONEY.match(stripped):
         return None

@@ -173,7 +173,7 @@ _COMMON = frozenset("""a an the of to in on at for by with from as and or but no
     can did do does""".split())
 
 
-def _compile(p: str | None, case_sensitive: bool = False) -> re.Pattern[str] | None:
+def _compile(p: str | None, case_sensitive: bool = False) -> re.Pattern[str] | None:  # noqa: D103
     if p is None:
         return None
     return re.compile(p) if case_sensitive else re.compile(lower_pattern(p))
@@ -183,6 +183,12 @@ def merge_cues(base: CueSet, extra: CueSet) -> CueSet:
     """The base cue lists plus a profile's own labels (a label of the same name replaces the base one)."""
     names = {label.name for label in extra.labels}
     return CueSet(base.negation, tuple(lab for lab in base.labels if lab.name not in names) + extra.labels)
+
+
+def _pattern(p: str, case_sensitive: bool = False) -> re.Pattern[str]:
+    compiled = _compile(p, case_sensitive)
+    assert compiled is not None
+    return compiled
 
 
 @lru_cache(maxsize=8)
@@ -199,7 +205,7 @@ def load_cues(path: str | None = None) -> CueSet:
             if other not in names or names.index(other) >= names.index(name):
                 raise DataFileError(f"{file}: field 'labels.{name}.unless_labels': '{other}' must be a label defined above '{name}'")
         cues = tuple(
-            Cue(_compile(c.pattern, c.case_sensitive), c.case_sensitive,
+            Cue(_pattern(c.pattern, c.case_sensitive), c.case_sensitive,
                 anchors(c.pattern if c.case_sensitive else lower_pattern(c.pattern)), c.weight, c.reason, c.negatable,
                 _compile(c.requires), _compile(c.unless), frozenset(c.roles_off), frozenset(c.roles_only))
             for c in ls.cues
@@ -207,4 +213,4 @@ def load_cues(path: str | None = None) -> CueSet:
         labels.append(Label(name, ls.public, ls.threshold, tuple(ls.unless_labels), cues))
     if spec.negation is None and path is None:
         raise DataFileError(f"{file}: field 'negation': required in the shared cue file")
-    return CueSet(_compile(spec.negation or r"(?!x)x"), tuple(labels))
+    return CueSet(_pattern(spec.negation or r"(?!x)x"), tuple(labels))

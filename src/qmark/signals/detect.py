@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qmark.report import Report
-from qmark.signals.case import case_names, name_pattern
 from qmark.signals.annotation import Annotation, Annotations
+from qmark.signals.case import case_names, name_pattern
 from qmark.signals.cues import CueSet, load_cues, lower_text, merge_cues
 
 if TYPE_CHECKING:

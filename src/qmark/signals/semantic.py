@@ -159,7 +159,7 @@ def _sigmoid(z):
     return 0.5 * (1.0 + np.tanh(0.5 * z))   # overflow-free
 
 
-def fit_logistic(X, y, l2: float = DEFAULT_L2, balanced: bool = True, tol: float = 1e-6, max_iter: int = 50):
+def fit_logistic(X, y, l2: float = 1e-3, balanced: bool = True, tol: float = 1e-6, max_iter: int = 50):
     """L2-regularised logistic regression by Newton's method: minimises the (class-balanced)
     mean log-loss + l2/2 * |w|^2, the intercept unpenalised. X should be centred. Returns (w, b)."""
     import numpy as np
@@ -316,7 +316,7 @@ class SemanticLabeller:
         for l2 in grid:
             inner = np.zeros((len(texts), k))
             for test in masks:
-                inner[test] = _fit_heads(E[~test], Y[~test], l2, self.balanced).proba(E[test])
+                inner[test] = _fit_heads(E[~test], Y[~test], l2, self.balanced).proba(E[test])  # type: ignore[arg-type]  # 'auto' is resolved before fitting
             t_sem, t_comb = np.full(k, np.inf), np.full(k, np.inf)
             f_comb = []
             for j in range(k):
@@ -329,8 +329,8 @@ class SemanticLabeller:
             score = float(np.mean(f_comb))
             if best is None or score > best[0] + 1e-9:     # ties keep the larger (smoother) penalty
                 best = (score, l2, t_sem, t_comb)
-        inner_f1, l2, t_sem, t_comb = best
-        self.heads = _fit_heads(E, Y, l2, self.balanced)
+        inner_f1, l2, t_sem, t_comb = best  # type: ignore[misc]  # best is set on the first pass
+        self.heads = _fit_heads(E, Y, l2, self.balanced)  # type: ignore[arg-type]  # 'auto' is resolved before fitting
         self.t_semantic, self.t_combined = t_sem, t_comb
         self.chosen_l2 = float(l2)
         self.meta = {
@@ -350,6 +350,12 @@ class SemanticLabeller:
         import numpy as np
         return np.array([[lab in s for lab in self.labels] for s in label_sets], dtype=bool).reshape(-1, len(self.labels))
 
+    @property
+    def fitted_heads(self) -> _Heads:
+        self._need()
+        assert self.heads is not None
+        return self.heads
+
     def _need(self) -> None:
         if self.heads is None:
             raise RuntimeError("SemanticLabeller is not fitted: call fit() or load()")
@@ -365,7 +371,7 @@ class SemanticLabeller:
     def predict_proba(self, texts: Sequence[str] | None = None, embeddings=None) -> np.ndarray:
         """(n, k) probabilities, columns in self.labels order."""
         self._need()
-        return self.heads.proba(self._embeddings(texts, embeddings))
+        return self.fitted_heads.proba(self._embeddings(texts, embeddings))
 
     def predict(self, texts: Sequence[str] | None = None, embeddings=None, proba=None) -> list[set[str]]:
         """The semantic layer alone: each label whose probability passes its threshold."""
@@ -438,9 +444,9 @@ class SemanticLabeller:
                 fh,
                 format=np.array(FORMAT),
                 labels=np.array(self.labels, dtype=str),
-                mean=self.heads.mean.astype(np.float32),
-                W=self.heads.W.astype(np.float32),
-                b=self.heads.b.astype(np.float32),
+                mean=self.fitted_heads.mean.astype(np.float32),
+                W=self.fitted_heads.W.astype(np.float32),
+                b=self.fitted_heads.b.astype(np.float32),
                 t_semantic=np.asarray(self.t_semantic, dtype=np.float32),
                 t_combined=np.asarray(self.t_combined, dtype=np.float32),
                 meta=np.array(json.dumps({**self.meta, "balanced": self.balanced})),

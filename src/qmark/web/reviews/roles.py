@@ -28,7 +28,7 @@ class Role(models.TextChoices):
         return self is Role.ADMIN
 
     @classmethod
-    def parse(cls, text: str) -> "Role":
+    def parse(cls, text: str) -> Role:
         """A role from what someone typed: 'admin', 'assessor', 'read-only' or 'read_only'."""
         key = text.strip().lower().replace("-", "_").replace(" ", "_")
         try:

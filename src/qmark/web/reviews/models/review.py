@@ -41,11 +41,11 @@ class Review(models.Model):
         Review.objects.filter(pk=self.pk).update(updated=timezone.now())
 
     @property
-    def report(self) -> "Document | None":
+    def report(self) -> Document | None:
         return next((d for d in self.documents.all() if d.role == DocumentRole.REPORT), None)
 
     @property
-    def working_documents(self) -> list["Document"]:
+    def working_documents(self) -> list[Document]:
         return [d for d in self.documents.all() if d.role == DocumentRole.WORKING]
 
 
