@@ -71,6 +71,7 @@ def to_assessment(analysis: Analysis, thresholds: Thresholds | None = None, fram
     report, fw = analysis.report, analysis.framework
     results: list[QuestionResult] = [rate(report, analysis.scored[q.id], q, thresholds) for q in fw.questions]
     fingerprint = hashlib.sha256("".join(d.sha256 for d in report.documents).encode()).hexdigest()
+    top = min((x.level for x in report.sections), default=1)   # once, not once per section
     return Assessment(
         engine_version=__version__,
         config_hash=config_hash(framework_path),
@@ -86,7 +87,7 @@ def to_assessment(analysis: Analysis, thresholds: Thresholds | None = None, fram
             pages=sum(d.pages for d in report.documents),
             paragraphs=sum(1 for p in report.paragraphs if p.kind != "heading"),
             numbered_paragraphs=sum(1 for p in report.paragraphs if p.number),
-            sections=[s.heading for s in report.sections if s.level == min((x.level for x in report.sections), default=1)],
+            sections=[s.heading for s in report.sections if s.level == top],
             noise_removed=len(report.noise),
         ),
         questions=results,
