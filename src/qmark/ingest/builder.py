@@ -53,7 +53,9 @@ class Source:
 # 'multi-agency', while 'assess-\nment' is 'assessment'.
 _HYPHEN_PREFIXES = frozenset("""multi inter intra non pre post co re self cross well long short
     sub over under anti pro semi part full half out in follow step""".split())
-_LINE_HYPHEN = re.compile(r"(\w+)-\n(?=[a-z])")
+# Anchored at the start of a word, so a long word without a hyphen is scanned once, not once
+# per letter (the unanchored pattern was quadratic in the word's length).
+_LINE_HYPHEN = re.compile(r"(?<!\w)(\w+)-\n(?=[a-z])")
 
 
 def _clean(text: str) -> str:

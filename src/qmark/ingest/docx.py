@@ -29,6 +29,15 @@ _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # an encrypted .docx is an OLE compound file
 
+# Bounds on what a .docx may unpack to, checked before anything is decompressed. A 300-page
+# report's XML is a few MB; its pictures are stored already compressed.
+MAX_UNPACKED_MB = 512          # all parts together, as the zip directory declares them
+MAX_XML_MB = 64                # the XML parts that are parsed
+MAX_PARTS = 10_000
+MAX_LIST_VALUE = 32_767        # Word's own limit on a list's start value
+_MAX_LVL_TEXT = 255            # a level's number text, e.g. '%1.%2.'
+_MAX_SHAPED = 3_999            # above this, letters and roman numerals are shown as digits
+
 
 def _w(tag: str) -> str:
     return f"{{{_W}}}{tag}"
@@ -133,13 +142,26 @@ class _Num:
     levels: dict[int, _Level] = field(default_factory=dict)     # full level overrides
 
 
+def _list_value(text: str) -> int:
+    """A list's start value, refused beyond Word's limit (10^12 in roman numerals would hang)."""
+    value = int(text)
+    if abs(value) > MAX_LIST_VALUE:
+        raise IngestError("", f"its list numbering starts at {text[:20]}, beyond Word's limit of {MAX_LIST_VALUE}; "
+                              "the file is damaged or not a real report")
+    return value
+
+
 def _level(el: etree._Element) -> _Level:
     start = _val(el.find(_w("start")))
     restart = _val(el.find(_w("lvlRestart")))
+    text = _val(el.find(_w("lvlText"))) or ""
+    if len(text) > _MAX_LVL_TEXT:
+        raise IngestError("", f"its list numbering text is {len(text):,} characters long, over Word's limit; "
+                              "the file is damaged or not a real report")
     return _Level(
-        start=int(start) if start and start.lstrip("-").isdigit() else 1,
+        start=_list_value(start) if start and start.lstrip("-").isdigit() else 1,
         fmt=_val(el.find(_w("numFmt"))) or "decimal",
-        text=_val(el.find(_w("lvlText"))) or "",
+        text=text,
         restart=int(restart) if restart and restart.isdigit() else None,
         style=_val(el.find(_w("pStyle"))),
         legal=_on(el.find(_w("isLgl"))),
@@ -170,7 +192,7 @@ class _Numbering:
                 ilvl = int(o.get(_w("ilvl"), "0"))
                 start = _val(o.find(_w("startOverride")))
                 if start and start.isdigit():
-                    num.starts[ilvl] = int(start)
+                    num.starts[ilvl] = _list_value(start)
                 lv = o.find(_w("lvl"))
                 if lv is not None:
                     num.levels[ilvl] = _level(lv)
@@ -238,6 +260,8 @@ class _Numbering:
 
 
 def _format(n: int, fmt: str) -> str:
+    if n > _MAX_SHAPED:
+        return str(n)
     if fmt in ("lowerLetter", "upperLetter"):
         letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1) if n > 0 else ""
         return letter.upper() if fmt == "upperLetter" else letter
@@ -250,6 +274,8 @@ def _format(n: int, fmt: str) -> str:
 
 
 def _roman(n: int) -> str:
+    if n > _MAX_SHAPED:
+        return str(n)
     out = ""
     for value, numeral in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
                            (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
@@ -287,6 +313,7 @@ class _Walker:
         self.pending_break = False
         self.saw_break = False
         self.notes: list[tuple[str, str, int]] = []    # (kind, id, page) in order of reference
+        self.note_counts = {"footnote": 0, "endnote": 0}
         self.boxes: list[etree._Element] = []          # text boxes met inside a paragraph
         self.start_page: int | None = None             # page of the paragraph's first text
         self.numbered_level = 0                        # level of the last numbered heading
@@ -388,7 +415,8 @@ class _Walker:
             elif tag in (_w("footnoteReference"), _w("endnoteReference")):
                 kind = "footnote" if tag == _w("footnoteReference") else "endnote"
                 self.notes.append((kind, child.get(_w("id"), ""), self.page))
-                count = sum(1 for n in self.notes if n[0] == kind)
+                self.note_counts[kind] += 1
+                count = self.note_counts[kind]
                 parts.append(f"[{count if kind == 'footnote' else _roman(count).lower()}]")
             elif tag in (_w("drawing"), _w("pict"), f"{{{_MC}}}AlternateContent"):
                 self._content()     # a picture is content: a page holding only a picture counts
@@ -440,10 +468,9 @@ class _Walker:
         return Block(text, "paragraph", para.page)
 
     def table(self, tbl: etree._Element) -> None:
-        for tr in tbl.iter(_w("tr")):
-            if _nearest(tr, "tbl") is not tbl:
-                continue   # rows of nested tables are read with their cell
-            cells = [tc for tc in tr.iter(_w("tc")) if _nearest(tc, "tr") is tr]
+        # rows of nested tables are read with their cell
+        for tr in _own(tbl, _w("tr"), (_w("tbl"),)):
+            cells = list(_own(tr, _w("tc"), (_w("tr"), _w("tbl"))))
             if len(cells) == 1:
                 self.body(cells[0])    # a one-cell row is a box around ordinary paragraphs
                 continue
@@ -464,12 +491,17 @@ class _Walker:
                 self.blocks.append(Block(" | ".join(texts), "table_row", page or self.page))
 
 
-def _nearest(el: etree._Element, tag: str) -> etree._Element | None:
-    """The closest ancestor with a given tag (cells and rows may sit inside content controls)."""
-    parent = el.getparent()
-    while parent is not None and parent.tag != _w(tag):
-        parent = parent.getparent()
-    return parent
+def _own(el: etree._Element, tag: str, stop: tuple[str, ...]) -> Iterator[etree._Element]:
+    """Descendants with a given tag that belong to el itself: not inside one another nor inside
+    an element with a stop tag (cells and rows may sit inside content controls). Each element
+    is visited once, so nested tables cost linear time."""
+    stack = list(reversed(el))
+    while stack:
+        node = stack.pop()
+        if node.tag == tag:
+            yield node
+        elif node.tag not in stop:
+            stack.extend(reversed(node))
 
 
 def _looks_like_heading(text: str) -> bool:
@@ -563,10 +595,27 @@ def _check_container(path: Path) -> None:
         raise IngestError(str(path), DAMAGED)
     try:
         with zipfile.ZipFile(path) as z:
-            if "word/document.xml" not in z.namelist():
+            infos = z.infolist()
+            if "word/document.xml" not in {i.filename for i in infos}:
                 raise IngestError(str(path), DAMAGED)
     except zipfile.BadZipFile:
         raise IngestError(str(path), DAMAGED) from None
+    _check_unpacked(path, infos)
+
+
+def _check_unpacked(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a decompression bomb from the sizes the zip directory declares (Python's zipfile
+    never unpacks a part beyond its declared size, so these bound what is read)."""
+    if len(infos) > MAX_PARTS:
+        raise IngestError(str(path), f"holds {len(infos):,} parts, more than a Word document has; it may be a zip bomb")
+    total = sum(i.file_size for i in infos)
+    xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
+    if total > MAX_UNPACKED_MB * 1048576:
+        raise IngestError(str(path), f"unpacks to {total / 1048576:,.0f} MB, over the {MAX_UNPACKED_MB} MB limit "
+                                     "for a Word document; it may be a zip bomb")
+    if xml > MAX_XML_MB * 1048576:
+        raise IngestError(str(path), f"holds {xml / 1048576:,.0f} MB of XML, over the {MAX_XML_MB} MB limit "
+                                     "for a Word document; it may be a zip bomb")
 
 
 def read(path: Path) -> ReadResult:

@@ -13,7 +13,11 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Doctype, ProcessingInstruction
 
 from qmark.ingest.blocks import Block, BlockKind, ReadResult
+from qmark.ingest.errors import IngestError
 from qmark.ingest.text import decode
+
+# Real pages nest a few dozen elements deep; the walk below recurses once per level.
+MAX_DEPTH = 512
 
 _SKIP = frozenset({"script", "style", "nav", "noscript", "template", "head", "svg", "button", "form",
                    "iframe", "select", "object"})
@@ -44,31 +48,69 @@ def parse(source: str) -> ReadResult:
             ref.string = f"[{label}]"
     blocks: list[Block] = []
     root = soup.body or soup
-    _walk(root, blocks)
+    _walk(root, blocks, _prepare(soup, root))
     return ReadResult(blocks=blocks, title=title)
 
 
+_BLOCK_TAGS = frozenset(list(_HEADINGS) + list(_PARAGRAPHS) + ["ol", "ul", "table", "div"])
+
+
+def _prepare(soup: BeautifulSoup, root: Tag) -> set[int]:
+    """One pass over the tree, without recursion: refuse a page nested deeper than any real
+    report, mark the site's own header and footer hidden (an article's own <header> holds its
+    title and is kept), and return the ids of the elements holding a block element (heading,
+    paragraph, list, table, div), each block marking its ancestors up to one already marked."""
+    depth: dict[int, int] = {id(soup): 0}
+    in_content: set[int] = set()
+    with_blocks: set[int] = set()
+    for el in soup.descendants:
+        if not isinstance(el, Tag):
+            continue
+        parent = el.parent
+        d = depth.get(id(parent), 0) + 1
+        if d > MAX_DEPTH:
+            raise IngestError("", f"its HTML is nested more than {MAX_DEPTH} elements deep; no real report is")
+        depth[id(el)] = d
+        if id(parent) in in_content or (parent is not None and parent.name in _CONTENT):
+            in_content.add(id(el))
+        if el.name in _SITE_FURNITURE and id(el) not in in_content:
+            el.attrs["hidden"] = ""
+        if el.name in _BLOCK_TAGS:
+            up = parent
+            while up is not None and id(up) not in with_blocks:
+                with_blocks.add(id(up))
+                up = up.parent
+    return with_blocks
+
+
 def _skipped(tag: Tag) -> bool:
-    """Not shown, or not part of the report: scripts, navigation, the site's header and footer
-    (an article's own <header> holds its title and is kept)."""
+    """Not shown, or not part of the report: scripts, navigation, hidden elements (the site's
+    header and footer were marked hidden by _prepare)."""
     if tag.name in _SKIP or tag.has_attr("hidden") or tag.get("aria-hidden") == "true":
         return True
-    if re.search(r"display\s*:\s*none", tag.get("style", "") or ""):
-        return True
-    return tag.name in _SITE_FURNITURE and tag.find_parent(_CONTENT) is None
+    return bool(re.search(r"display\s*:\s*none", tag.get("style", "") or ""))
+
+
+_NOT_TEXT = (Comment, Doctype, ProcessingInstruction)
 
 
 def _text(el: Tag | NavigableString) -> str:
-    """Visible text of an element, <br> as a line break, skipped elements left out."""
-    if isinstance(el, (Comment, Doctype, ProcessingInstruction)):
-        return ""
-    if isinstance(el, NavigableString):
-        return str(el)
-    if _skipped(el):
-        return ""
-    if el.name == "br":
-        return "\n"
-    return "".join(_text(c) for c in el.children)
+    """Visible text of an element, <br> as a line break, skipped elements left out. Iterative
+    and joined once, so its time is linear in the size of the element however deep it nests."""
+    out: list[str] = []
+    stack: list[Tag | NavigableString] = [el]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _NOT_TEXT):
+            continue
+        if isinstance(node, NavigableString):
+            out.append(str(node))
+        elif not _skipped(node):
+            if node.name == "br":
+                out.append("\n")
+            else:
+                stack.extend(reversed(node.contents))
+    return "".join(out)
 
 
 def _flush(inline: list[str], blocks: list[Block]) -> None:
@@ -82,7 +124,8 @@ def _tidy(text: str) -> str:
     return "\n".join(" ".join(line.split()) for line in text.split("\n") if line.strip())
 
 
-def _walk(el: Tag, blocks: list[Block]) -> None:
+def _walk(el: Tag, blocks: list[Block], with_blocks: set[int]) -> None:
+    """Blocks in document order. with_blocks: ids of the elements holding a block element."""
     inline: list[str] = []     # loose text and inline elements between blocks
     for child in el.children:
         if not isinstance(child, Tag):
@@ -104,23 +147,20 @@ def _walk(el: Tag, blocks: list[Block]) -> None:
                 blocks.append(Block(text, "paragraph"))
         elif name in ("ol", "ul"):
             _flush(inline, blocks)
-            _list(child, blocks)
+            _list(child, blocks, with_blocks)
         elif name == "tr":
             _flush(inline, blocks)
             _row(child, blocks)
-        elif name in _CONTAINERS or _has_blocks(child):
+        elif name in _CONTAINERS or id(child) in with_blocks:
             _flush(inline, blocks)
-            _walk(child, blocks)
+            _walk(child, blocks, with_blocks)
         else:
             inline.append(_text(child))
     _flush(inline, blocks)
 
 
-def _has_blocks(tag: Tag) -> bool:
-    return tag.find(list(_HEADINGS) + list(_PARAGRAPHS) + ["ol", "ul", "table", "div"]) is not None
 
-
-def _list(lst: Tag, blocks: list[Block]) -> None:
+def _list(lst: Tag, blocks: list[Block], with_blocks: set[int]) -> None:
     numbered = lst.name == "ol" and lst.get("type", "1") == "1" and not _NO_MARKERS.search(lst.get("style", "") or "")
     start = lst.get("start", "1")
     n = int(start) - 1 if str(start).lstrip("-").isdigit() else 0
@@ -145,9 +185,9 @@ def _list(lst: Tag, blocks: list[Block]) -> None:
                 blocks.append(Block(text, "list_item", number=number))
         for nested in li.find_all(["ol", "ul", "table"], recursive=False):
             if nested.name == "table":
-                _walk(nested, blocks)
+                _walk(nested, blocks, with_blocks)
             else:
-                _list(nested, blocks)
+                _list(nested, blocks, with_blocks)
 
 
 def _row(tr: Tag, blocks: list[Block]) -> None:

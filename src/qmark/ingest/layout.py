@@ -19,6 +19,7 @@ from qmark.segment.roles import role_of
 
 # --- furniture ------------------------------------------------------------------------
 
+MAX_PAGES = 2_000         # more pages than any review; a bigger file is refused, not read for minutes
 _ZONE = 3                 # top/bottom lines of a page where furniture is looked for
 _RECUR_SHARE = 0.4        # share of pages a line must recur on to be a running header/footer
 
@@ -42,9 +43,14 @@ _SEPARATOR = re.compile(r"^[\s_\-\u2013\u2014=*.\u00b7~]{3,}$")
 
 _CONTENTS_HEADING = re.compile(r"^(?:table of )?contents(?: page)?:?$", re.I)
 # A title, then dot leaders (or spaces), then a page number: "4. Analysis ........ 12".
-_CONTENTS_ENTRY = re.compile(
+# Tested by _contents_entry in linear time; as a regular expression (kept here as the
+# definition) it backtracks cubically on a long line of dots.
+_CONTENTS_ENTRY_DEFINITION = (
     r"^(?P<title>.*?[A-Za-z].*?)\s*(?:(?:\.\s*){2,}|\u2026+\s*|_{3,}\s*|\s)\s*"
     r"(?P<page>\d{1,3}|[ivxlc]{1,6})$")
+_PAGE_TOKEN = re.compile(r"(?:\d+|[ivxlc]+)$")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_LEADER_TAIL = re.compile(r"[.\s]*$")
 _CONTENTS_PAGES = 4       # a contents page sits within the first few pages
 
 # --- paragraphs and headings ------------------------------------------------------------
@@ -300,9 +306,9 @@ def _mark_contents(lines: list[_Line]) -> None:
                 break
             if cur.blank:
                 continue
-            if cur.first_on_page and cur.page != line.page and not _CONTENTS_ENTRY.match(cur.text):
+            if cur.first_on_page and cur.page != line.page and not _contents_entry(cur.text):
                 break     # the contents went on to a second page only if it starts with an entry
-            if _CONTENTS_ENTRY.match(cur.text):
+            if _contents_entry(cur.text):
                 marks.update({j: "wrap" for j in pending})
                 marks[i] = "entry"
                 pending = []
@@ -537,4 +543,28 @@ def is_contents_heading(text: str) -> bool:
 
 def is_contents_entry(text: str) -> bool:
     """A contents line: a title then a page number ('Analysis ...... 12', 'Analysis\t12')."""
-    return bool(_CONTENTS_ENTRY.match(" ".join(text.split())))
+    return _contents_entry(" ".join(text.split()))
+
+
+def _contents_entry(text: str) -> bool:
+    """Does a line match _CONTENTS_ENTRY_DEFINITION? Decided from the line's end: a page
+    number (1-3 digits or a short roman numeral) after a space or a leader (two or more dots,
+    an ellipsis, three underscores), with a letter somewhere before it."""
+    if "\n" in text:
+        return False
+    page = _PAGE_TOKEN.search(text)
+    if page is None:
+        return False
+    token = page.group()
+    if len(token) > (3 if token[0].isdigit() else 6):
+        return False
+    rest = text[:page.start()]
+    if not _ASCII_LETTER.search(rest):
+        return False
+    if rest[-1:].isspace():
+        return True
+    stripped = rest.rstrip()
+    if stripped.endswith(("\u2026", "___")):
+        return True
+    tail = _LEADER_TAIL.search(rest)
+    return tail is not None and tail.group().count(".") >= 2

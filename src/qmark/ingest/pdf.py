@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 
 from qmark.ingest.blocks import Noise, ReadResult
 from qmark.ingest.errors import IngestError
-from qmark.ingest.layout import pages_to_blocks
+from qmark.ingest.layout import MAX_PAGES, pages_to_blocks
 
 PASSWORD = "is password-protected; remove the password and try again"
 DAMAGED = "is not a valid PDF or is damaged"
@@ -50,6 +50,8 @@ def read(path: Path) -> ReadResult:
             raise IngestError(str(path), PASSWORD) from None
         raise IngestError(str(path), DAMAGED) from None
     try:
+        if len(pdf) > MAX_PAGES:
+            raise IngestError(str(path), f"has {len(pdf):,} pages, over the {MAX_PAGES:,}-page limit")
         pages = [_page_lines(pdf, i) for i in range(len(pdf))]
         title = _title(pdf)
     except pdfium.PdfiumError:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from qmark.ingest.blocks import ReadResult
 from qmark.ingest.errors import IngestError
-from qmark.ingest.layout import pages_to_blocks
+from qmark.ingest.layout import MAX_PAGES, pages_to_blocks
 
 
 def decode(data: bytes, shown: str) -> str:
@@ -22,6 +22,8 @@ def decode(data: bytes, shown: str) -> str:
 
 
 def parse(source: str) -> ReadResult:
+    if source.count("\f") >= MAX_PAGES:
+        raise IngestError("", f"has {source.count(chr(12)) + 1:,} pages (form feeds), over the {MAX_PAGES:,}-page limit")
     pages = [page.splitlines() for page in source.split("\f")]
     blocks, noise = pages_to_blocks(pages, paged=len(pages) > 1)
     # Without form feeds the layout may still find pages from 'Page N of M' lines.

@@ -9,6 +9,7 @@ ConfigError with one line saying what to set.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import tomllib
@@ -29,6 +30,7 @@ _KEYS = {
     "csrf_trusted_origins": ("QMARK_CSRF_TRUSTED_ORIGINS", "csrf_trusted_origins"),
     "behind_proxy": ("QMARK_BEHIND_PROXY", "behind_proxy"),
     "https": ("QMARK_HTTPS", "https"),
+    "trusted_proxies": ("QMARK_TRUSTED_PROXIES", "trusted_proxies"),
 }
 
 
@@ -48,6 +50,7 @@ class WebConfig:
     csrf_trusted_origins: list[str] = field(default_factory=list)
     behind_proxy: bool = False
     https: bool = True                    # secure cookies and HSTS (server mode)
+    trusted_proxies: list[str] = field(default_factory=list)   # addresses/networks whose X-Forwarded-For is believed
 
     @property
     def is_server(self) -> bool:
@@ -107,12 +110,37 @@ def _desktop_secret(folder: Path) -> str:
     return key
 
 
+def _private(path: Path, mode: int) -> None:
+    """Make a file or folder of ours readable by its owner only (no-op where chmod means nothing)."""
+    try:
+        if path.exists() and path.stat().st_mode & 0o777 != mode:
+            path.chmod(mode)
+    except OSError:
+        pass   # not ours to change (a shared folder given in QMARK_DATA_DIR): leave it
+
+
+def private_database(db: Path) -> None:
+    """The desktop database holds every paragraph of every uploaded report: create it 0600
+    before SQLite does (SQLite gives its -wal and -shm journals the database's permissions)
+    and tighten any left from an older qmark."""
+    if not db.exists():
+        try:
+            os.close(os.open(db, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass
+    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"), db.with_name(db.name + "-journal")):
+        _private(path, 0o600)
+
+
 def desktop_config() -> WebConfig:
     folder = data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _private(folder, 0o700)
     uploads = folder / "uploads"
     uploads.mkdir(mode=0o700, exist_ok=True)
+    _private(uploads, 0o700)
     db = folder / "qmark.sqlite3"
+    private_database(db)
     return WebConfig(
         mode=DESKTOP,
         secret_key=_desktop_secret(folder),
@@ -217,6 +245,12 @@ def server_config(config_file: str | Path | None = None, environ: dict | None = 
         raise ConfigError("QMARK_MAX_UPLOAD_MB must be between 1 and 500")
 
     https_value = get("https")
+    trusted = _list(get("trusted_proxies") or "")
+    for entry in trusted:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ConfigError(f"QMARK_TRUSTED_PROXIES: '{entry}' is not an IP address or network (such as 10.0.0.5 or 10.0.0.0/24)") from None
     return WebConfig(
         mode=SERVER,
         secret_key=secret,
@@ -227,6 +261,7 @@ def server_config(config_file: str | Path | None = None, environ: dict | None = 
         csrf_trusted_origins=_list(get("csrf_trusted_origins") or ""),
         behind_proxy=_bool("QMARK_BEHIND_PROXY", get("behind_proxy") or False),
         https=True if https_value in (None, "") else _bool("QMARK_HTTPS", https_value),
+        trusted_proxies=trusted,
     )
 
 

@@ -127,7 +127,11 @@ def _open(url: str) -> bool:
 def serve_server(cfg: WebConfig, host: str, port: int, threads: int, worker: bool) -> int:
     from django.contrib.auth import get_user_model
     extra = {}
-    if cfg.behind_proxy:
+    if cfg.trusted_proxies:
+        # qmark reads X-Forwarded-For itself, believing only the proxies listed
+        # (QMARK_TRUSTED_PROXIES); waitress must pass the headers through untouched.
+        pass
+    elif cfg.behind_proxy:
         # Trust X-Forwarded-* only from a proxy on this machine.
         extra = dict(trusted_proxy="127.0.0.1", trusted_proxy_count=1,
                      trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},

@@ -118,6 +118,9 @@ QMARK_DATA_DIR = CFG.data_dir
 QMARK_SIGNIN_WINDOW_MINUTES = 15
 QMARK_SIGNIN_MAX_PER_ACCOUNT = 5
 QMARK_SIGNIN_MAX_PER_ADDRESS = 20
+# Proxies whose X-Forwarded-For names the real client (QMARK_TRUSTED_PROXIES, server mode):
+# without them every user behind the proxy would share one address and one sign-in limit.
+QMARK_TRUSTED_PROXIES = CFG.trusted_proxies
 QMARK_SIGNIN_LINK_MINUTES = 10
 
 # Report text never reaches a log: exceptions are logged as type and stack frames only.
@@ -126,12 +129,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"safe": {"()": "qmark.web.logsafe.SafeFormatter",
                             "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "safe"}},
+    "filters": {"one_line": {"()": "qmark.web.logsafe.OneLineSecurityFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "safe"},
+                 # refused hosts and path probes: one line each, never a stack trace
+                 "security": {"class": "logging.StreamHandler", "formatter": "safe", "filters": ["one_line"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # 4xx answers are normal use (a wrong form, a refused page); log only server errors.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["security"], "level": "WARNING", "propagate": False},
         "qmark.web": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "waitress": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },

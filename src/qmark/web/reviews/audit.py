@@ -3,12 +3,51 @@ from __future__ import annotations
 
 import csv
 import io
+import ipaddress
+
+from django.conf import settings
 
 from qmark.web.reviews.models import AuditEvent, AuditKind, Review
 
 
+def _trusted(address: str, networks: list) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
+
+
+def _networks(entries) -> list:
+    out = []
+    for entry in entries or ():
+        try:
+            out.append(ipaddress.ip_network(str(entry), strict=False))
+        except ValueError:
+            pass    # checked when the settings were read
+    return out
+
+
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None if request is not None else None
+    """The client's address. Behind proxies listed in QMARK_TRUSTED_PROXIES it is the last
+    address in X-Forwarded-For that is not one of them (the entries before it are whatever the
+    client chose to send); otherwise the peer's address, which nobody can forge."""
+    if request is None:
+        return None
+    remote = request.META.get("REMOTE_ADDR") or None
+    networks = _networks(getattr(settings, "QMARK_TRUSTED_PROXIES", []))
+    if not remote or not networks or not _trusted(remote, networks):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            break            # garbage: believe no further
+        remote = hop
+        if not _trusted(hop, networks):
+            break
+    return remote[:45]
 
 
 def record(request, kind: AuditKind, *, review: Review | None = None, object: str = "", detail: dict | None = None,

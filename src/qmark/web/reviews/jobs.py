@@ -14,7 +14,6 @@ import os
 import re
 import secrets
 import socket
-import tempfile
 import threading
 import time
 from datetime import timedelta
@@ -135,26 +134,28 @@ class _Heartbeat(threading.Thread):
 _UNSAFE = re.compile(r"[^\w .,()&+-]")
 
 
-def _readable_copies(docs: list[Document], folder: Path) -> dict[str, Document]:
-    """Links in `folder` named as the user named the files, so evidence says 'Terms of
-    reference: para 3' rather than a random stored name. Returns link path -> document."""
-    out: dict[str, Document] = {}
+def _readable_names(docs: list[Document]) -> dict[str, Document]:
+    """Each document's stored path -> the document, and the names the user gave the files
+    (made safe and unique), so evidence says 'Terms of reference: para 3' rather than a random
+    stored name. The stored files are read where they are: nothing named after an upload is
+    ever written, and there is no temporary folder for a crashed worker to leave behind."""
+    out: dict[str, tuple[Document, str]] = {}
     used: set[str] = set()
     for d in docs:
         stem = _UNSAFE.sub("_", Path(d.original_name).stem).strip(" .") or "document"
-        suffix = d.path.suffix
         name, n = stem, 2
         while name.lower() in used:
             name, n = f"{stem} ({n})", n + 1
         used.add(name.lower())
-        link = folder / f"{name}{suffix}"
-        try:
-            link.symlink_to(d.path)
-        except OSError:   # no symlinks here (some Windows set-ups): a copy will do
-            import shutil
-            shutil.copyfile(d.path, link)
-        out[str(link)] = d
+        out[str(d.path)] = (d, name)
     return out
+
+
+def _rename(report, names: dict[str, tuple[Document, str]]) -> None:
+    """Give the report's documents the names the user knows them by."""
+    from dataclasses import replace
+    report.documents = [replace(doc, name=names[doc.path][1], path=names[doc.path][0].original_name)
+                        if doc.path in names else doc for doc in report.documents]
 
 
 def _date(text: str | None):
@@ -188,29 +189,29 @@ def process(run: AssessmentRun) -> None:
     beat = _Heartbeat(run.pk)
     beat.start()
     try:
-        with tempfile.TemporaryDirectory(prefix="qmark-run-") as tmp:
-            links = _readable_copies(report_docs[:1] + working, Path(tmp))
-            paths = list(links)
-            try:
-                report = read_report(paths[0], paths[1:], max_mb=settings.QMARK_MAX_UPLOAD_MB)
-                _stage(run, "analysing")
-                assessment = Engine.from_profile(run.review.profile).assess(report, report_date=run.review.report_date)
-            except IngestError as exc:
-                doc = links.get(exc.path)
-                _fail(run, f"{doc.original_name if doc else 'A document'}: {exc.reason}")
-                return
-            except DataFileError as exc:
-                _fail(run, f"qmark's own data files could not be loaded ({exc}). Ask whoever installed qmark.")
-                return
-            _stage(run, "saving")
-            paragraphs = paragraph_index(report)
+        names = _readable_names(report_docs[:1] + working)
+        paths = list(names)
+        try:
+            report = read_report(paths[0], paths[1:], max_mb=settings.QMARK_MAX_UPLOAD_MB)
+            _rename(report, names)
+            _stage(run, "analysing")
+            assessment = Engine.from_profile(run.review.profile).assess(report, report_date=run.review.report_date)
+        except IngestError as exc:
+            doc = names.get(exc.path)
+            _fail(run, f"{doc[0].original_name if doc else 'A document'}: {exc.reason}")
+            return
+        except DataFileError as exc:
+            _fail(run, f"qmark's own data files could not be loaded ({exc}). Ask whoever installed qmark.")
+            return
+        _stage(run, "saving")
+        paragraphs = paragraph_index(report)
         now = timezone.now()
         n = AssessmentRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
             status=RunStatus.DONE, progress=100, stage=STAGES["done"][1], finished=now, heartbeat=now, worker="",
             engine_version=assessment.engine_version, config_hash=assessment.config_hash,
             profile_id=assessment.profile.id, profile_version=assessment.profile.version,
             report_date=_date(assessment.report.date),
-            documents=[{"id": d.pk, "name": d.original_name, "role": d.role, "sha256": d.sha256} for d in links.values()],
+            documents=[{"id": d.pk, "name": d.original_name, "role": d.role, "sha256": d.sha256} for d, _ in names.values()],
             assessment_json=assessment.model_dump_json(), paragraphs_json=json.dumps(paragraphs, ensure_ascii=False))
         if n:
             audit.record(None, AuditKind.ASSESSMENT_DONE, review=run.review, actor_name="qmark",

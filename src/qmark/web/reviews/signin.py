@@ -1,7 +1,10 @@
 """Signing in: one-time links for the desktop, and limits on failed password attempts.
 
-Failed attempts are counted from the audit log itself (sign_in_failed events), per account name
-and per address, over a sliding window; no second store to keep in step.
+Failed attempts are counted from the audit log itself (sign_in_failed events) over a sliding
+window; no second store to keep in step. An account is limited per address, never as a whole:
+someone guessing from elsewhere cannot lock its owner out. An address is also limited over all
+accounts. Blocked attempts are not each written to the log: a blocked attempt on an account
+that exists is recorded once per window and address, one on an unknown name not at all.
 """
 from __future__ import annotations
 
@@ -81,9 +84,19 @@ def account_key(username: str) -> str:
 
 
 def blocked(username: str, ip: str | None) -> bool:
-    """True when too many recent failures for this account name or from this address."""
+    """True when too many recent failures for this account name from this address, or from
+    this address over all accounts."""
     since = _window_start()
-    failures = AuditEvent.objects.filter(kind=AuditKind.SIGN_IN_FAILED, created__gte=since)
+    failures = AuditEvent.objects.filter(kind=AuditKind.SIGN_IN_FAILED, created__gte=since, ip=ip)
     if failures.filter(actor_name=account_key(username)).count() >= settings.QMARK_SIGNIN_MAX_PER_ACCOUNT:
         return True
-    return bool(ip) and failures.filter(ip=ip).count() >= settings.QMARK_SIGNIN_MAX_PER_ADDRESS
+    return bool(ip) and failures.count() >= settings.QMARK_SIGNIN_MAX_PER_ADDRESS
+
+
+def should_record_block(username: str, ip: str | None) -> bool:
+    """Record a blocked attempt only for a real account, and only once per window and address."""
+    key = account_key(username)
+    if not get_user_model().objects.filter(username__iexact=key).exists():
+        return False
+    return not AuditEvent.objects.filter(kind=AuditKind.SIGN_IN_BLOCKED, actor_name=key, ip=ip,
+                                         created__gte=_window_start()).exists()

@@ -40,8 +40,9 @@ def signin_view(request):
         username = request.POST.get("username", "")
         ip = audit.client_ip(request)
         if signin.blocked(username, ip):
-            audit.record(request, AuditKind.SIGN_IN_BLOCKED, actor_name=signin.account_key(username),
-                         organisation=_organisation_of(username))
+            if signin.should_record_block(username, ip):
+                audit.record(request, AuditKind.SIGN_IN_BLOCKED, actor_name=signin.account_key(username),
+                             organisation=_organisation_of(username))
             return render(request, "qmark/signin.html", {"form": SignInForm(request, initial={"username": username}),
                                                           "blocked": True, "next": _next_url(request)}, status=429)
         if form.is_valid():
