@@ -1,4 +1,5 @@
 """Fixtures for the whole suite."""
+
 import sys
 from pathlib import Path
 
@@ -11,4 +12,5 @@ sys.path.insert(0, str(Path(__file__).parent))
 @pytest.fixture
 def sample_md() -> Path:
     from qmark.cli import sample_path
+
     return sample_path()

@@ -1,5 +1,6 @@
 """Shared test helpers: real documents generated in the test, never real case material.
 An ordinary module (not conftest) so that test packages can import it without clashes."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -41,7 +42,7 @@ def markdown_to_pages(md: str, per_page: int = 9) -> list[list[str]]:
     """Split a Markdown report into pages of paragraphs for write_pdf (headings keep '#')."""
     paras = [p.strip().replace("\n", " ") for p in md.split("\n\n") if p.strip()]
     paras = [("# " + p.lstrip("# ")) if p.startswith("#") else p for p in paras if not p.startswith("|")]
-    return [paras[i:i + per_page] for i in range(0, len(paras), per_page)]
+    return [paras[i : i + per_page] for i in range(0, len(paras), per_page)]
 
 
 def write_docx(path: Path, md: str) -> Path:

@@ -1,5 +1,6 @@
 """The whole pipeline on realistic documents: the built-in sample, and the same report as a
 generated PDF and Word document."""
+
 import json
 import re
 
@@ -33,10 +34,11 @@ def test_every_question_has_a_result(sample_assessment):
 
 def test_evidence_quotes_are_spans_of_the_report(sample_assessment):
     from qmark.ingest import read_report
+
     report = read_report(sample_path(), [sample_path("child_m_terms_of_reference.md")])
     for q in sample_assessment.questions:
         for ev in q.evidence + q.counter_evidence:
-            assert report.text[ev.start:ev.end] == ev.quote
+            assert report.text[ev.start : ev.end] == ev.quote
             a, b = ev.quote_in_paragraph
             assert ev.paragraph_text[a:b] == ev.quote
             assert ev.signals and all(s.reason for s in ev.signals)
@@ -111,5 +113,6 @@ def test_same_answer_from_pdf_and_docx(tmp_path):
 
 def test_report_date_override(tmp_path):
     from datetime import date
+
     a = assess(sample_path(), report_date=date(2030, 1, 1))
     assert a.report.date == "2030-01-01" and a.report.date_source == "--date"

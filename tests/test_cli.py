@@ -1,4 +1,5 @@
 """The command line: success, and every kind of bad input gets one line, exit 2, no traceback."""
+
 import json
 import subprocess
 import sys
@@ -33,6 +34,7 @@ def test_demo(tmp_path):
 def _encrypted_pdf(path):
     from reportlab.lib import pdfencrypt
     from reportlab.pdfgen import canvas
+
     c = canvas.Canvas(str(path), encrypt=pdfencrypt.StandardEncryption("secret", canPrint=0))
     c.drawString(72, 720, "4.1 The health visitor visited the family.")
     c.save()
@@ -40,6 +42,7 @@ def _encrypted_pdf(path):
 
 def _scanned_pdf(path):
     from reportlab.pdfgen import canvas
+
     c = canvas.Canvas(str(path))
     for _ in range(3):
         c.rect(72, 72, 400, 600, fill=1)
@@ -82,7 +85,15 @@ def test_oversized_file(tmp_path, capsys):
 
 
 def test_several_files_the_good_ones_still_assessed(tmp_path):
-    good = write_pdf(tmp_path / "good.pdf", [["# 4. Analysis", "4.1 The health visitor visited and weighed the baby. Because the team had eight vacancies, no one read the history."]])
+    good = write_pdf(
+        tmp_path / "good.pdf",
+        [
+            [
+                "# 4. Analysis",
+                "4.1 The health visitor visited and weighed the baby. Because the team had eight vacancies, no one read the history.",
+            ]
+        ],
+    )
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.4 truncated")
     out = tmp_path / "out"
@@ -97,6 +108,7 @@ def test_bad_profile_framework_file(tmp_path):
     import shutil
 
     from qmark.profile import load_profile
+
     folder = tmp_path / "broken-profile"
     shutil.copytree(load_profile().folder, folder)
     fw = folder / "framework.yaml"

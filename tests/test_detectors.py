@@ -1,5 +1,6 @@
 """Each detector on sentences that should fire, and on hard negatives that should not.
 The sentences are our own, written for these tests, not taken from the development corpus."""
+
 import pytest
 
 from qmark.signals import label_sentence
@@ -17,9 +18,18 @@ POSITIVE = [
     ("hindsight_mitigation", "From the midwife's point of view, the mother's account was consistent and there was nothing to question."),
     ("hindsight_mitigation", "It is easy, knowing how events ended, to read the March visit as a warning."),
     ("hindsight_mitigation", "On the information available to the GP at that appointment, the decision was a reasonable one."),
-    ("hindsight_mitigation", "The reviewers were careful to separate what practitioners knew then from what we know now, because hindsight bias makes the outcome look predictable."),
-    ("explanation_systemic", "Because the two health trusts used different record systems, the school nurse could not see the earlier injuries."),
-    ("explanation_systemic", "The assessment team was carrying nine vacancies, so cases were allocated to agency staff who did not know the area."),
+    (
+        "hindsight_mitigation",
+        "The reviewers were careful to separate what practitioners knew then from what we know now, because hindsight bias makes the outcome look predictable.",
+    ),
+    (
+        "explanation_systemic",
+        "Because the two health trusts used different record systems, the school nurse could not see the earlier injuries.",
+    ),
+    (
+        "explanation_systemic",
+        "The assessment team was carrying nine vacancies, so cases were allocated to agency staff who did not know the area.",
+    ),
     ("explanation_systemic", "There was no agreed route for passing concerns from adult mental health services to the health visitor."),
     ("explanation_individual", "The social worker lacked professional curiosity about the new partner."),
     ("explanation_individual", "The officer did not follow the force's domestic abuse procedure."),
@@ -85,12 +95,13 @@ def test_reason_names_the_words():
     hits = label_sentence("The bruise seen in May was a missed opportunity to protect Baby R.")
     h = next(h for h in hits if h.label == "hindsight_judgement")
     assert "missed opportunity" in h.reason
-    assert "missed opportunity" in "The bruise seen in May was a missed opportunity to protect Baby R."[h.start:h.end]
+    assert "missed opportunity" in "The bruise seen in May was a missed opportunity to protect Baby R."[h.start : h.end]
 
 
 def test_cue_file_defines_exactly_the_public_labels():
     from qmark.signals import PUBLIC_LABELS
     from qmark.signals.cues import load_cues
+
     assert {label.name for label in load_cues().labels if label.public} == set(PUBLIC_LABELS)
 
 
@@ -99,6 +110,7 @@ def test_a_broken_cue_file_is_refused_clearly(tmp_path):
 
     from qmark.data import DataFileError, data_path
     from qmark.signals.cues import load_cues
+
     raw = yaml.safe_load(data_path("cues.yaml").read_text(encoding="utf-8"))
     raw["labels"]["method"]["cues"][0]["pattern"] = "(unclosed"
     p = tmp_path / "cues.yaml"

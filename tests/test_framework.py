@@ -1,4 +1,5 @@
 """The framework is data: the Analysis marker loads, and broken files are refused clearly."""
+
 from pathlib import Path
 
 import pytest
@@ -19,10 +20,12 @@ def load_framework(path=None):
     fw = parse_framework(path)
     known = set().union(*(d.signals for d in Engine(PROFILE).detectors))
     from qmark.framework import check_signals
+
     problems = check_signals(fw, known, path)
     if problems:
         raise DataFileError(problems[0])
     return fw
+
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "analysis-quality-marker.txt"
 
@@ -48,13 +51,20 @@ def _broken(tmp_path, mutate):
     return str(p)
 
 
-@pytest.mark.parametrize("mutate, field, words", [
-    (lambda r: r["questions"][2].pop("text"), "questions.2.text", "Field required"),
-    (lambda r: r["questions"][0]["look_in"].append("nowhere"), "questions.0.look_in", "unknown section role"),
-    (lambda r: r["questions"][4]["supports"][0].update(signal="telepathy"), "questions.q5.supports.0.signal", "unknown signal 'telepathy'"),
-    (lambda r: r["questions"][1].update(id="q1"), "(top level)", "repeated: q1"),
-    (lambda r: r["questions"][0]["supports"][0].update(weight=-1), "questions.0.supports.0.weight", "greater than 0"),
-])
+@pytest.mark.parametrize(
+    "mutate, field, words",
+    [
+        (lambda r: r["questions"][2].pop("text"), "questions.2.text", "Field required"),
+        (lambda r: r["questions"][0]["look_in"].append("nowhere"), "questions.0.look_in", "unknown section role"),
+        (
+            lambda r: r["questions"][4]["supports"][0].update(signal="telepathy"),
+            "questions.q5.supports.0.signal",
+            "unknown signal 'telepathy'",
+        ),
+        (lambda r: r["questions"][1].update(id="q1"), "(top level)", "repeated: q1"),
+        (lambda r: r["questions"][0]["supports"][0].update(weight=-1), "questions.0.supports.0.weight", "greater than 0"),
+    ],
+)
 def test_broken_framework_names_file_field_and_problem(tmp_path, mutate, field, words):
     path = _broken(tmp_path, mutate)
     with pytest.raises(DataFileError) as err:

@@ -1,4 +1,5 @@
 """qmark never opens a network connection: every outbound attempt fails the test."""
+
 import socket
 
 import pytest
@@ -23,8 +24,18 @@ def no_network(monkeypatch):
 
 
 def test_assess_and_outputs_make_no_network_calls(no_network, tmp_path):
-    code = main(["assess", str(sample_path()), "--with", str(sample_path("child_m_terms_of_reference.md")),
-                 "--json", str(tmp_path / "a.json"), "--html", str(tmp_path / "a.html")])
+    code = main(
+        [
+            "assess",
+            str(sample_path()),
+            "--with",
+            str(sample_path("child_m_terms_of_reference.md")),
+            "--json",
+            str(tmp_path / "a.json"),
+            "--html",
+            str(tmp_path / "a.html"),
+        ]
+    )
     assert code == 0
 
 

@@ -1,4 +1,5 @@
 """Sentences, section roles and the report's date."""
+
 from datetime import date
 
 from qmark.ingest import read_text
@@ -12,8 +13,10 @@ def _split(text):
 
 
 def test_sentences_keep_report_abbreviations_together():
-    text = ("As noted at para. 4.12, the S.47 enquiry was closed. Brandon et al. (2020) found the same. "
-            "Dr. Shah saw the baby at 10 a.m. on the ward. The case closed.")
+    text = (
+        "As noted at para. 4.12, the S.47 enquiry was closed. Brandon et al. (2020) found the same. "
+        "Dr. Shah saw the baby at 10 a.m. on the ward. The case closed."
+    )
     got = _split(text)
     assert got[0] == "As noted at para. 4.12, the S.47 enquiry was closed."
     assert got[1] == "Brandon et al. (2020) found the same."
@@ -79,11 +82,10 @@ Published: March 2021
     assert set(numbered) == {"1.1", "4.1", "4.2"}
     assert numbered["4.1"].role == "analysis"
     assert numbered["1.1"].role == "introduction"
-    assert [r.sentence_text(s) for s in r.sentences_of(numbered["4.1"])] == [
-        "The health visitor visited twice.", "She weighed the baby."]
+    assert [r.sentence_text(s) for s in r.sentences_of(numbered["4.1"])] == ["The health visitor visited twice.", "She weighed the baby."]
     assert any(p.kind == "table_row" and "GP | 4" in r.paragraph_text(p) for p in body)
     # offsets: every paragraph and sentence is a span of the canonical text
     for p in r.paragraphs:
-        assert r.text[p.start:p.end].strip() == r.text[p.start:p.end]
+        assert r.text[p.start : p.end].strip() == r.text[p.start : p.end]
     assert r.paragraph_at(numbered["4.2"].start + 5) == numbered["4.2"]
     assert r.location(numbered["4.2"]) == "para 4.2 (4. Analysis)"

@@ -1,2 +1,3 @@
 """qmark: evidence-linked assessment of the analysis in case reviews."""
+
 __version__ = "0.1.0"

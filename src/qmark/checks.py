@@ -12,8 +12,8 @@ from qmark.data import DataFileError, data_path
 
 @dataclass(frozen=True)
 class Problem:
-    id: str          # qmark.E001 (error) or qmark.W001 (warning)
-    where: str       # the profile or file concerned
+    id: str  # qmark.E001 (error) or qmark.W001 (warning)
+    where: str  # the profile or file concerned
     message: str
 
     @property
@@ -42,8 +42,12 @@ def _shared() -> list[Problem]:
     from qmark.signals.cues import load_cues
 
     out = []
-    for name, load in (("cues.yaml", lambda: load_cues(str(data_path("cues.yaml")))), ("section_roles.yaml", load_roles),
-                       ("abbreviations.yaml", load_abbreviations), ("not_names.yaml", load_not_names)):
+    for name, load in (
+        ("cues.yaml", lambda: load_cues(str(data_path("cues.yaml")))),
+        ("section_roles.yaml", load_roles),
+        ("abbreviations.yaml", load_abbreviations),
+        ("not_names.yaml", load_not_names),
+    ):
         try:
             load()
         except DataFileError as exc:

@@ -1,4 +1,5 @@
 """The command line: a thin shell over qmark.assess. Errors are one line, never a traceback."""
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,9 @@ def _outputs(arg: str | None, stem: str, suffix: str, several: bool) -> Path | N
 def _engine(args: argparse.Namespace):
     from qmark.engine import Engine
 
-    return Engine.from_profile(getattr(args, "profile", None), thresholds=getattr(args, "thresholds", None),
-                               max_mb=getattr(args, "max_mb", 100))
+    return Engine.from_profile(
+        getattr(args, "profile", None), thresholds=getattr(args, "thresholds", None), max_mb=getattr(args, "max_mb", 100)
+    )
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
@@ -121,6 +123,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     import json
 
     from qmark.render.jsonout import schema
+
     print(json.dumps(schema(), indent=2))
     return 0
 
@@ -158,29 +161,46 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from qmark.evaluate.run import main as evaluate_main
+
     return evaluate_main(args)
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from qmark.evaluate.calibrate import main as calibrate_main
+
     return calibrate_main(args)
 
 
 def _profile_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--profile", metavar="ID|PATH", help="the quality marker to assess against: an installed profile id (see qmark profiles) or a profile folder; default: analysis")
-    p.add_argument("--thresholds", metavar="FILE", help="rating thresholds to use instead of the profile's own (e.g. from qmark calibrate --out)")
+    p.add_argument(
+        "--profile",
+        metavar="ID|PATH",
+        help="the quality marker to assess against: an installed profile id (see qmark profiles) or a profile folder; default: analysis",
+    )
+    p.add_argument(
+        "--thresholds", metavar="FILE", help="rating thresholds to use instead of the profile's own (e.g. from qmark calibrate --out)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="qmark", description="Assess the analysis in a case review against a quality marker (by default SCIE's Analysis marker). Works offline.")
+    p = argparse.ArgumentParser(
+        prog="qmark",
+        description="Assess the analysis in a case review against a quality marker (by default SCIE's Analysis marker). Works offline.",
+    )
     p.add_argument("--version", action="version", version=f"qmark {__version__}")
     p.add_argument("-v", "--verbose", action="store_true", help="say more about what is happening (never prints report text)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     a = sub.add_parser("assess", help="assess one or more review reports")
     a.add_argument("files", nargs="+", metavar="FILE", help="report(s): PDF, DOCX, HTML, Markdown or text; each is assessed on its own")
-    a.add_argument("--with", dest="with_docs", action="append", default=[], metavar="DOC",
-                   help="a working document (terms of reference, minutes, reviewer's statement) read together with the report; repeat for more")
+    a.add_argument(
+        "--with",
+        dest="with_docs",
+        action="append",
+        default=[],
+        metavar="DOC",
+        help="a working document (terms of reference, minutes, reviewer's statement) read together with the report; repeat for more",
+    )
     a.add_argument("--json", metavar="PATH", help="write the assessment as JSON (a folder when several reports are given)")
     a.add_argument("--html", metavar="PATH", help="write a self-contained HTML report (a folder when several reports are given)")
     _profile_args(a)
@@ -210,7 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("calibrate", help="fit rating thresholds on a labelled corpus and write them to a file")
     c.add_argument("folder", help="folder of reports with NAME.gold.json beside each")
-    c.add_argument("--profile", metavar="ID|PATH", help="the profile to fit (default: analysis); reports labelled for another profile are skipped")
+    c.add_argument(
+        "--profile", metavar="ID|PATH", help="the profile to fit (default: analysis); reports labelled for another profile are skipped"
+    )
     c.add_argument("--out", metavar="FILE", help="where to write the thresholds (default: print a summary only)")
     c.set_defaults(func=cmd_calibrate)
 

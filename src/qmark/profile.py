@@ -31,7 +31,12 @@ from qmark.thresholds import Thresholds, load_thresholds
 DEFAULT_PROFILE = "analysis"
 PROFILE_FILE = "profile.yaml"
 # Engine-wide language data every profile uses unless it names its own copy.
-SHARED_FILES = {"cues": "cues.yaml", "section_roles": "section_roles.yaml", "abbreviations": "abbreviations.yaml", "not_names": "not_names.yaml"}
+SHARED_FILES = {
+    "cues": "cues.yaml",
+    "section_roles": "section_roles.yaml",
+    "abbreviations": "abbreviations.yaml",
+    "not_names": "not_names.yaml",
+}
 
 
 class ProfileFiles(BaseModel, extra="forbid"):
@@ -93,7 +98,7 @@ class Profile:
     currency: CurrencyRules
     thresholds: Thresholds
     words: Words
-    files: dict[str, Path] = field(default_factory=dict)   # everything loaded, by role
+    files: dict[str, Path] = field(default_factory=dict)  # everything loaded, by role
 
     @property
     def id(self) -> str:

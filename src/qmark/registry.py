@@ -26,7 +26,7 @@ class Registry(Generic[T]):
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self._items: dict[str, T] = {}
-        self._lazy: dict[str, str] = {}   # name -> "module:attribute", imported on first use
+        self._lazy: dict[str, str] = {}  # name -> "module:attribute", imported on first use
 
     def register(self, name: str, obj: T | None = None) -> Callable[[T], T] | T:
         """Register obj under name; without obj, a decorator."""

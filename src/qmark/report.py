@@ -4,6 +4,7 @@ A review may arrive as several files (the report plus working documents). They a
 into one canonical text so that every quote, paragraph and sentence can be found again by
 character offsets, whatever format it came from.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -12,9 +13,22 @@ from functools import cached_property
 
 # Section roles, in the order they usually appear in a report.
 ROLES = (
-    "front_matter", "contents", "introduction", "terms_of_reference", "method",
-    "family_involvement", "background", "chronology", "analysis", "findings",
-    "conclusions", "recommendations", "references", "glossary", "appendix", "other",
+    "front_matter",
+    "contents",
+    "introduction",
+    "terms_of_reference",
+    "method",
+    "family_involvement",
+    "background",
+    "chronology",
+    "analysis",
+    "findings",
+    "conclusions",
+    "recommendations",
+    "references",
+    "glossary",
+    "appendix",
+    "other",
 )
 # Roles whose text is never treated as the report's analysis.
 NOT_ANALYSED = frozenset({"contents", "references", "glossary"})
@@ -23,13 +37,14 @@ NOT_ANALYSED = frozenset({"contents", "references", "glossary"})
 @dataclass(frozen=True)
 class Document:
     """One input file within the review."""
-    name: str          # file stem, used to tell working documents apart in evidence ids
+
+    name: str  # file stem, used to tell working documents apart in evidence ids
     path: str
-    format: str        # pdf, docx, html, md, txt
+    format: str  # pdf, docx, html, md, txt
     sha256: str
     start: int
     end: int
-    pages: int = 0     # 0 when the format has no pages
+    pages: int = 0  # 0 when the format has no pages
     is_main: bool = True
 
 
@@ -39,7 +54,7 @@ class Section:
     heading: str
     level: int
     role: str
-    path: tuple[str, ...]   # headings from the top of the document down to this one
+    path: tuple[str, ...]  # headings from the top of the document down to this one
     document: int
     start: int
     end: int
@@ -53,9 +68,9 @@ class Paragraph:
     document: int
     section: int | None
     page: int | None
-    number: str | None      # printed paragraph number as it appears, e.g. "4.12", "Para 23"
-    kind: str = "body"      # body, list_item, table_row, footnote, heading
-    role: str = "other"     # role of the section it sits in
+    number: str | None  # printed paragraph number as it appears, e.g. "4.12", "Para 23"
+    kind: str = "body"  # body, list_item, table_row, footnote, heading
+    role: str = "other"  # role of the section it sits in
     number_span: tuple[int, int] | None = None  # where the printed number sits in the text
 
     @property
@@ -74,9 +89,10 @@ class Sentence:
 @dataclass(frozen=True)
 class Noise:
     """Text recognised as publication furniture and kept out of the canonical text."""
+
     text: str
     page: int | None
-    reason: str   # running_header, running_footer, page_number, classification
+    reason: str  # running_header, running_footer, page_number, classification
 
 
 @dataclass
@@ -88,17 +104,17 @@ class Report:
     sentences: list[Sentence] = field(default_factory=list)
     noise: list[Noise] = field(default_factory=list)
     title: str = ""
-    date: str | None = None        # ISO date of the report, when it could be read
-    date_source: str = ""          # where the date came from: "text", "--date", ""
+    date: str | None = None  # ISO date of the report, when it could be read
+    date_source: str = ""  # where the date came from: "text", "--date", ""
 
     def span(self, start: int, end: int) -> str:
         return self.text[start:end]
 
     def paragraph_text(self, p: Paragraph) -> str:
-        return self.text[p.start:p.end]
+        return self.text[p.start : p.end]
 
     def sentence_text(self, s: Sentence) -> str:
-        return self.text[s.start:s.end]
+        return self.text[s.start : s.end]
 
     @cached_property
     def _sentences_by_paragraph(self) -> dict[int, list[Sentence]]:
@@ -152,4 +168,4 @@ class Report:
 
     def word_count(self, paragraphs: list[Paragraph] | None = None) -> int:
         ps = self.paragraphs if paragraphs is None else paragraphs
-        return sum(len(self.text[p.start:p.end].split()) for p in ps)
+        return sum(len(self.text[p.start : p.end].split()) for p in ps)

@@ -1,4 +1,5 @@
 """Rating thresholds (a profile's thresholds.yaml): validated, and the one place ratings are cut."""
+
 from __future__ import annotations
 
 import math

@@ -4,6 +4,7 @@ Nothing binary is kept in the repository: each test builds the file it reads. Th
 laid out by hand on a reportlab canvas so that a test can say exactly where a page breaks,
 which running header and footer each page has and where a footnote sits.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -51,8 +52,7 @@ class PdfLayout:
         self.pages[-1].ops.append(("text", LEFT, self.y - size, text, BOLD_FONT, size))
         self.y -= size + self.space + 4
 
-    def paragraph(self, text: str, break_after_lines: int | None = None,
-                  note: tuple[int, str] | None = None) -> None:
+    def paragraph(self, text: str, break_after_lines: int | None = None, note: tuple[int, str] | None = None) -> None:
         lines = simpleSplit(text, BODY_FONT, self.size, RIGHT - LEFT)
         for i, line in enumerate(lines):
             if break_after_lines is not None and i == break_after_lines:
@@ -75,9 +75,17 @@ class PdfLayout:
         self.pages[-1].ops.append(("text", LEFT, self.y, f"{title} {dots}", BODY_FONT, self.size))
         self.pages[-1].ops.append(("right", RIGHT, self.y, str(page), BODY_FONT, self.size))
 
-    def save(self, path: Path, *, header: str | None = None, footer: str | None = "Page {n} of {total}",
-             marking: str | None = None, marking_pages: set[int] | None = None,
-             title: str | None = None, encrypt: Any = None) -> Path:
+    def save(
+        self,
+        path: Path,
+        *,
+        header: str | None = None,
+        footer: str | None = "Page {n} of {total}",
+        marking: str | None = None,
+        marking_pages: set[int] | None = None,
+        title: str | None = None,
+        encrypt: Any = None,
+    ) -> Path:
         c = canvas.Canvas(str(path), pagesize=A4, encrypt=encrypt)
         if title:
             c.setTitle(title)
@@ -104,6 +112,7 @@ class PdfLayout:
 
 def _width(text: str, font: str, size: float) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
+
     return stringWidth(text, font, size)
 
 
@@ -143,6 +152,7 @@ def make_pdf(tmp_path: Path) -> Callable[..., Path]:
         layout = PdfLayout()
         build(layout)
         return layout.save(tmp_path / name, **save)
+
     return make
 
 
@@ -169,16 +179,24 @@ def build_review(layout: PdfLayout, style: str = "decimal") -> None:
     layout.paragraph("Independent reviewer: A. Reviewer. Published by the partnership in March 2023.")
     layout.page_break()
     layout.heading("Contents")
-    for title, page in [("1. Introduction", 3), ("2. Method", 3), ("3. Background", 3),
-                        ("4. Analysis", 4), ("5. Findings", 5), ("Appendix 1: Glossary", 6)]:
+    for title, page in [
+        ("1. Introduction", 3),
+        ("2. Method", 3),
+        ("3. Background", 3),
+        ("4. Analysis", 4),
+        ("5. Findings", 5),
+        ("Appendix 1: Glossary", 6),
+    ]:
         layout.contents_line(title, page)
     layout.page_break()
     layout.heading("1. Introduction")
     layout.paragraph(para(num(1, 1), "This review was commissioned by the partnership after Child P was injured."))
     layout.paragraph(para(num(1, 2), "The review looks at what happened and why.", 1))
     layout.heading("2. Method")
-    layout.paragraph(para(num(2, 1), "The reviewer met practitioners at a learning event.", 2),
-                     note=(1, "Working Together to Safeguard Children, HM Government (2018)"))
+    layout.paragraph(
+        para(num(2, 1), "The reviewer met practitioners at a learning event.", 2),
+        note=(1, "Working Together to Safeguard Children, HM Government (2018)"),
+    )
     layout.heading("3. Background")
     layout.paragraph(para(num(3, 1), "Child P lived with mother and two siblings.", 1))
     layout.page_break()
@@ -199,10 +217,17 @@ def build_review(layout: PdfLayout, style: str = "decimal") -> None:
 @pytest.fixture
 def review_pdf_in(make_pdf: Callable[..., Path]) -> Callable[[str], Path]:
     """The review PDF with paragraphs numbered in a given style."""
+
     def make(style: str = "decimal") -> Path:
-        return make_pdf(f"review-{style}.pdf", lambda layout: build_review(layout, style),
-                        header=RUNNING_HEADER, marking="OFFICIAL - SENSITIVE", marking_pages={1},
-                        title="Child P review")
+        return make_pdf(
+            f"review-{style}.pdf",
+            lambda layout: build_review(layout, style),
+            header=RUNNING_HEADER,
+            marking="OFFICIAL - SENSITIVE",
+            marking_pages={1},
+            title="Child P review",
+        )
+
     return make
 
 
@@ -221,35 +246,40 @@ def numbering_xml(abstract_id: int, levels: list[tuple[str, str, int, str | None
     lvls = []
     for ilvl, (fmt, text, start, pstyle) in enumerate(levels):
         style = f'<w:pStyle w:val="{pstyle}"/>' if pstyle else ""
-        lvls.append(f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>'
-                    f'{style}<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/></w:lvl>')
-    return (f'<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="{abstract_id}">'
-            f'<w:multiLevelType w:val="multilevel"/>{"".join(lvls)}</w:abstractNum>')
+        lvls.append(
+            f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>'
+            f'{style}<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/></w:lvl>'
+        )
+    return (
+        f'<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="{abstract_id}">'
+        f'<w:multiLevelType w:val="multilevel"/>{"".join(lvls)}</w:abstractNum>'
+    )
 
 
 @pytest.fixture
 def make_docx(tmp_path: Path) -> Callable[..., Path]:
     def make(name: str, build: Callable[[Any], None]) -> Path:
         import docx
+
         document = docx.Document()
         build(document)
         path = tmp_path / name
         document.save(str(path))
         return path
+
     return make
-
-
 
 
 def add_list(document: Any, levels: list[tuple[str, str, int, str | None]]) -> int:
     """Add a list definition (abstractNum plus num) to the document's numbering part; its numId."""
     from docx.oxml import parse_xml
+
     numbering = document.part.numbering_part.element
     abstract_id = 100 + len(numbering.findall(f"{{{W_NS}}}abstractNum"))
     abstract = parse_xml(numbering_xml(abstract_id, levels))
     first_num = numbering.find(f"{{{W_NS}}}num")
     if first_num is not None:
-        first_num.addprevious(abstract)   # abstractNum definitions come before num entries
+        first_num.addprevious(abstract)  # abstractNum definitions come before num entries
     else:
         numbering.append(abstract)
     return numbering.add_num(abstract_id).numId
@@ -274,20 +304,26 @@ def add_footnotes(document: Any, notes: dict[int, str]) -> None:
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
+
     def note(attrs: str, content: str) -> str:
-        return f'<w:footnote {attrs}><w:p><w:r>{content}</w:r></w:p></w:footnote>'
-    body = "".join(note(f'w:id="{nid}"', f'<w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> {text}</w:t>')
-                   for nid, text in notes.items())
-    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{W_NS}">'
-           + note('w:type="separator" w:id="-1"', "<w:separator/>")
-           + note('w:type="continuationSeparator" w:id="0"', "<w:continuationSeparator/>")
-           + f"{body}</w:footnotes>").encode()
+        return f"<w:footnote {attrs}><w:p><w:r>{content}</w:r></w:p></w:footnote>"
+
+    body = "".join(
+        note(f'w:id="{nid}"', f'<w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> {text}</w:t>') for nid, text in notes.items()
+    )
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{W_NS}">'
+        + note('w:type="separator" w:id="-1"', "<w:separator/>")
+        + note('w:type="continuationSeparator" w:id="0"', "<w:continuationSeparator/>")
+        + f"{body}</w:footnotes>"
+    ).encode()
     part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, xml, document.part.package)
     document.part.relate_to(part, RT.FOOTNOTES)
 
 
 def add_footnote_reference(paragraph: Any, note_id: int) -> None:
     from docx.oxml import parse_xml
+
     paragraph._p.append(parse_xml(f'<w:r xmlns:w="{W_NS}"><w:footnoteReference w:id="{note_id}"/></w:r>'))
 
 
@@ -296,8 +332,8 @@ def build_docx_review(document: Any) -> None:
     numbering, levels '%1.' and '%1.%2'), lettered items, a table, footnotes, page breaks."""
     from docx.enum.style import WD_STYLE_TYPE
     from docx.oxml import OxmlElement
-    num = add_list(document, [("decimal", "%1.", 1, "Heading1"), ("decimal", "%1.%2", 1, None),
-                              ("lowerLetter", "(%3)", 1, None)])
+
+    num = add_list(document, [("decimal", "%1.", 1, "Heading1"), ("decimal", "%1.%2", 1, None), ("lowerLetter", "(%3)", 1, None)])
     set_style_numbering(document.styles["Heading 1"], num)
     # 'TOC Heading' is based on 'Heading 1'; as in Word's templates it switches numbering off
     set_style_numbering(document.styles["TOC Heading"], 0)
@@ -355,5 +391,7 @@ def review_docx(make_docx: Callable[..., Path]) -> Path:
 def docx_tools() -> Any:
     """The DOCX building helpers, for tests that make their own documents."""
     from types import SimpleNamespace
-    return SimpleNamespace(add_list=add_list, set_numbering=set_numbering,
-                           add_footnotes=add_footnotes, add_footnote_reference=add_footnote_reference)
+
+    return SimpleNamespace(
+        add_list=add_list, set_numbering=set_numbering, add_footnotes=add_footnotes, add_footnote_reference=add_footnote_reference
+    )

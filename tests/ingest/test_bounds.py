@@ -3,6 +3,7 @@
 Each input is sized so that the quadratic (or worse) code it once met would take many
 seconds or minutes; the bounds below are generous so that a slow test machine still passes.
 """
+
 from __future__ import annotations
 
 import time
@@ -11,12 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from qmark.assess import assess
-from qmark.ingest import IngestError, read_report
+from qmark.engine import assess
+from qmark.ingest import IngestError, layout, markdown, read_report
 from qmark.ingest import docx as docx_reader
-from qmark.ingest import layout, markdown
 
-FAST = 5.0   # seconds
+FAST = 5.0  # seconds
 
 
 def quick(fn, *args):
@@ -39,6 +39,7 @@ def refused(path: Path) -> str:
 
 # --- regular expressions ---------------------------------------------------------------------
 
+
 def test_one_huge_word_in_a_docx(make_docx):
     # 300,000 letters without a hyphen: the line-end hyphen clean-up once took over a minute
     path = make_docx("word.docx", lambda d: d.add_paragraph("The review began. " + "a" * 300_000 + " end."))
@@ -49,6 +50,7 @@ def test_one_huge_word_in_a_docx(make_docx):
 
 def test_hyphen_clean_up_still_joins_words():
     from qmark.ingest.builder import _clean
+
     assert _clean("the assess-\nment and multi-\nagency work") == "the assessment and multi-agency work"
     quick(_clean, "x" * 400_000 + "-\nend")
 
@@ -63,8 +65,7 @@ def test_markdown_inline_clean_up_is_linear(tmp_path, unit):
 
 
 def test_markdown_inline_clean_up_keeps_its_meaning():
-    assert markdown._inline("**Bold** and *em* and `code` and [a link](http://x.org/a_(b)) [^1]") == \
-        "Bold and em and code and a link [1]"
+    assert markdown._inline("**Bold** and *em* and `code` and [a link](http://x.org/a_(b)) [^1]") == "Bold and em and code and a link [1]"
     assert markdown._inline("a * b * c") == "a * b * c"
     assert markdown._inline("snake_case_name and __init__") == "snakecasename and init"
 
@@ -72,8 +73,13 @@ def test_markdown_inline_clean_up_keeps_its_meaning():
 def test_contents_line_of_dots_is_linear(tmp_path):
     # a 'contents entry' test once backtracked cubically on a long line of dots
     path = tmp_path / "dots.txt"
-    path.write_text("Contents\n" + "a. " * 100_000 + "\n\n" + ("Contents\n" + "a. " * 60 + "\n") * 5_000
-                    + "\nThe review found that agencies did not share information.\n")
+    path.write_text(
+        "Contents\n"
+        + "a. " * 100_000
+        + "\n\n"
+        + ("Contents\n" + "a. " * 60 + "\n") * 5_000
+        + "\nThe review found that agencies did not share information.\n"
+    )
     quick(read_report, path)
     assert layout.is_contents_entry("4. Analysis ........ 12")
     assert layout.is_contents_entry("Appendix iv")
@@ -81,6 +87,7 @@ def test_contents_line_of_dots_is_linear(tmp_path):
 
 
 # --- HTML nesting -------------------------------------------------------------------------------
+
 
 def test_deeply_nested_html_is_refused(tmp_path):
     path = tmp_path / "nested.html"
@@ -99,6 +106,7 @@ def test_nested_html_under_the_limit_is_read_quickly(tmp_path):
 
 # --- DOCX numbering and decompression -------------------------------------------------------
 
+
 def _numbered_docx(make_docx, docx_tools, fmt: str, start: str, text: str = "%1.") -> Path:
     def build(document):
         num = docx_tools.add_list(document, [(fmt, text, 1, None)])
@@ -107,19 +115,20 @@ def _numbered_docx(make_docx, docx_tools, fmt: str, start: str, text: str = "%1.
             el.set(f"{{{docx_reader._W}}}val", start)
         for _ in range(3):
             docx_tools.set_numbering(document.add_paragraph("The review found that agencies worked apart."), num)
+
     return make_docx(f"list-{fmt}.docx", build)
 
 
 @pytest.mark.parametrize("fmt", ["upperRoman", "lowerLetter", "decimal"])
 def test_huge_list_start_is_refused(make_docx, docx_tools, fmt):
     # 10^12 in roman numerals hung; in letters a 53 KB file grew past 6.5 GB
-    path = _numbered_docx(make_docx, docx_tools, fmt, str(10 ** 12))
+    path = _numbered_docx(make_docx, docx_tools, fmt, str(10**12))
     assert "list numbering starts at 1000000000000" in refused(path)
 
 
 def test_list_values_in_range_are_shown(make_docx, docx_tools):
     path = _numbered_docx(make_docx, docx_tools, "upperRoman", "4")
-    assert [p.number for p in read_report(path).paragraphs if p.number] == []   # roman: list items
+    assert [p.number for p in read_report(path).paragraphs if p.number] == []  # roman: list items
     assert "IV. The review" in read_report(path).text
     big = _numbered_docx(make_docx, docx_tools, "lowerLetter", "30000")
     # shown as digits, not 1,154 letters
@@ -142,8 +151,7 @@ def _zip_like_docx(src: Path, dst: Path, extra: dict[str, bytes]) -> Path:
 
 def test_docx_decompression_bomb_is_refused(review_docx, tmp_path):
     # the size limit used to check only the compressed file: 1.4 MB unpacked to 2.1 GB
-    xml = _zip_like_docx(review_docx, tmp_path / "xml-bomb.docx",
-                         {"word/padding.xml": b"<a>" + b" " * (70 * 1048576) + b"</a>"})
+    xml = _zip_like_docx(review_docx, tmp_path / "xml-bomb.docx", {"word/padding.xml": b"<a>" + b" " * (70 * 1048576) + b"</a>"})
     assert xml.stat().st_size < 2 * 1048576
     assert "MB of XML, over the 64 MB limit" in refused(xml)
 
@@ -156,8 +164,10 @@ def test_docx_declared_sizes_bound_everything(review_docx, tmp_path, monkeypatch
 
 # --- pages and sections -----------------------------------------------------------------------
 
+
 def test_pdf_page_cap(tmp_path, monkeypatch):
     from reportlab.pdfgen import canvas
+
     monkeypatch.setattr("qmark.ingest.pdf.MAX_PAGES", 5)
     path = tmp_path / "long.pdf"
     c = canvas.Canvas(str(path))

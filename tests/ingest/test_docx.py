@@ -1,4 +1,5 @@
 """Word documents end to end, including Word's own list numbering and footnotes."""
+
 from __future__ import annotations
 
 from qmark.ingest import read_report
@@ -58,9 +59,9 @@ def test_footnotes(review_docx):
 def test_pages_from_page_breaks_and_rendered_breaks(review_docx):
     report = read_report(review_docx)
     paras = numbered(report)
-    assert paras["1.1"].page == 2          # after a hard page break
-    assert paras["4.1"].page == 3          # after the second one
-    assert paras["4.5"].page == 4          # Word's rendered break at the start of 4.5
+    assert paras["1.1"].page == 2  # after a hard page break
+    assert paras["4.1"].page == 3  # after the second one
+    assert paras["4.5"].page == 4  # Word's rendered break at the start of 4.5
     assert report.documents[0].pages == 4
 
 
@@ -82,10 +83,17 @@ def test_start_values_restart_and_overrides(make_docx, docx_tools):
     add_list, set_numbering = docx_tools.add_list, docx_tools.set_numbering
 
     def build(document):
-        num = add_list(document, [("decimal", "%1.", 5, None), ("decimal", "%1.%2", 1, None),
-                                  ("upperRoman", "%3.", 1, None)])
-        for ilvl, text in [(0, "Five"), (1, "Five one"), (1, "Five two"), (2, "Roman one"), (2, "Roman two"),
-                           (0, "Six"), (1, "Six one"), (2, "Roman again")]:
+        num = add_list(document, [("decimal", "%1.", 5, None), ("decimal", "%1.%2", 1, None), ("upperRoman", "%3.", 1, None)])
+        for ilvl, text in [
+            (0, "Five"),
+            (1, "Five one"),
+            (1, "Five two"),
+            (2, "Roman one"),
+            (2, "Roman two"),
+            (0, "Six"),
+            (1, "Six one"),
+            (2, "Roman again"),
+        ]:
             set_numbering(document.add_paragraph(text), num, ilvl)
         # a second instance of the same list with a start override restarts level 0 at 1
         numbering = document.part.numbering_part.element
@@ -97,6 +105,16 @@ def test_start_values_restart_and_overrides(make_docx, docx_tools):
 
     report = read_report(make_docx("numbers.docx", build))
     got = [(p.number, report.paragraph_text(p)) for p in report.paragraphs]
-    assert got == [("5", "Five"), ("5.1", "Five one"), ("5.2", "Five two"), (None, "I. Roman one"),
-                   (None, "II. Roman two"), ("6", "Six"), ("6.1", "Six one"), (None, "I. Roman again"),
-                   ("1", "Restarted"), ("1.1", "Restarted one"), (None, "Switched off")]
+    assert got == [
+        ("5", "Five"),
+        ("5.1", "Five one"),
+        ("5.2", "Five two"),
+        (None, "I. Roman one"),
+        (None, "II. Roman two"),
+        ("6", "Six"),
+        ("6.1", "Six one"),
+        (None, "I. Roman again"),
+        ("1", "Restarted"),
+        ("1.1", "Restarted one"),
+        (None, "Switched off"),
+    ]

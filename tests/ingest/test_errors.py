@@ -1,4 +1,5 @@
 """Files qmark cannot read give one line saying what is wrong and what to do."""
+
 from __future__ import annotations
 
 import zipfile
@@ -123,31 +124,35 @@ def test_scan_with_a_typed_footer_is_still_a_scan(make_pdf):
         for _ in range(3):
             layout.pages[-1].ops.append(("text", 72, 400, "", "Helvetica", 10))
             layout.page_break()
-    path = make_pdf("stamped.pdf", build, header="Kestrel Vale LSCB Serious Case Review: Child U",
-                    footer="Page {n} of {total}")
+
+    path = make_pdf("stamped.pdf", build, header="Kestrel Vale LSCB Serious Case Review: Child U", footer="Page {n} of {total}")
     assert reason_for(path) == "has no text layer: it looks scanned and needs OCR before qmark can read it"
 
 
-@pytest.mark.parametrize("name", ["two\nlines.txt", "esc\x1b[31mred\x1b[0m.txt", "back\rspace.txt",
-                                  "sep\u2028line.txt", "bidi\u202etxt.exe.txt", "tab\there.xyz\nz"])
+@pytest.mark.parametrize(
+    "name",
+    ["two\nlines.txt", "esc\x1b[31mred\x1b[0m.txt", "back\rspace.txt", "sep\u2028line.txt", "bidi\u202etxt.exe.txt", "tab\there.xyz\nz"],
+)
 def test_file_names_with_control_characters_stay_on_one_line(tmp_path, name):
     path = tmp_path / name
-    path.write_bytes(b"")          # empty, or an unsupported type: either way refused
+    path.write_bytes(b"")  # empty, or an unsupported type: either way refused
     with pytest.raises(IngestError) as err:
         read_report(path)
     message = str(err.value)
     assert message.isprintable(), repr(message)
     assert "\n" not in message and "\x1b" not in message and "\r" not in message
-    assert err.value.path == str(path)           # the real name is kept for the caller
+    assert err.value.path == str(path)  # the real name is kept for the caller
 
 
 def test_escaped_names_are_readable(tmp_path):
     from qmark.ingest.errors import one_line
+
     assert one_line("a\nb\x1b[0m\u2028c\\d é") == "a\\nb\\x1b[0m\\u2028c\\d é"
 
 
 def test_cli_error_for_a_hostile_name_is_one_line(tmp_path, capsys):
     from qmark.cli import main
+
     path = tmp_path / "report\n\x1b[2Jfake.md"
     path.write_text("")
     assert main(["assess", str(path)]) == 2

@@ -1,4 +1,5 @@
 """HTML reports end to end."""
+
 from __future__ import annotations
 
 from qmark.ingest import read_report
@@ -49,8 +50,7 @@ def test_html_report(tmp_path):
 
     numbers = {p.number: p for p in report.paragraphs if p.number}
     assert numbers["4.12"].role == "analysis"
-    assert report.paragraph_text(numbers["4.12"]) == (
-        "4.12 The health visitor visited the family at home and weighed the baby.")
+    assert report.paragraph_text(numbers["4.12"]) == ("4.12 The health visitor visited the family at home and weighed the baby.")
     assert "4.13 Working Together[1] sets out what was expected." in texts
     # ordered list numbers as the browser shows them
     assert report.paragraph_text(numbers["23"]) == "Mother told the GP that she was struggling."

@@ -1,4 +1,5 @@
 """PDF reading end to end: generated PDFs through qmark.ingest.read_report into a Report."""
+
 from __future__ import annotations
 
 import time
@@ -62,44 +63,49 @@ def test_paragraph_across_page_break_is_one(review_pdf):
 def test_footnote(review_pdf):
     report = read_report(review_pdf)
     notes = [p for p in report.paragraphs if p.kind == "footnote"]
-    assert [report.paragraph_text(p) for p in notes] == [
-        "[1] Working Together to Safeguard Children, HM Government (2018)"]
+    assert [report.paragraph_text(p) for p in notes] == ["[1] Working Together to Safeguard Children, HM Government (2018)"]
     assert notes[0].page == 3
     # the superscript marker is written as in the other formats
     assert report.paragraph_text(by_number(report)["2.1"]).endswith(".[1]")
 
 
-@pytest.mark.parametrize("style, expected", [
-    ("decimal", ["4.1", "4.2", "4.12"]),
-    ("hyphen", ["4-1", "4-2", "4-12"]),
-    ("para", ["Para 5", "Para 6", "Para 16"]),
-    ("plain", ["5", "6", "16"]),
-])
+@pytest.mark.parametrize(
+    "style, expected",
+    [
+        ("decimal", ["4.1", "4.2", "4.12"]),
+        ("hyphen", ["4-1", "4-2", "4-12"]),
+        ("para", ["Para 5", "Para 6", "Para 16"]),
+        ("plain", ["5", "6", "16"]),
+    ],
+)
 def test_paragraph_number_styles(review_pdf_in, style, expected):
     report = read_report(review_pdf_in(style))
     analysis = [p.number for p in report.paragraphs if p.role == "analysis" and p.kind != "heading"]
     assert analysis[:2] == expected[:2]
     assert analysis[-1] == expected[-1]
-    assert not [p for p in report.paragraphs if p.kind == "heading" and p.role == "analysis"
-                and report.paragraph_text(p) != "4. Analysis"]
+    assert not [p for p in report.paragraphs if p.kind == "heading" and p.role == "analysis" and report.paragraph_text(p) != "4. Analysis"]
 
 
 def test_title_from_metadata_when_no_heading(make_pdf):
     def build(layout):
         layout.paragraph("The review found that agencies worked well together in most respects.")
+
     report = read_report(make_pdf("plain.pdf", build, footer=None, title="Review of Child R"))
     assert report.title == "Review of Child R"
 
 
 def test_speed(make_pdf):
     """The whole pipeline reads at least 50 pages a second (checked loosely: machines vary)."""
+
     def build(layout):
         for s in range(1, 31):
             layout.heading(f"{s}. Section {s}")
             for i in range(1, 13):
-                layout.paragraph(f"{s}.{i} Paragraph {i} of section {s}. " + " ".join(
-                    f"Sentence {k} says what the practitioners did on day {k + i} and why it mattered."
-                    for k in range(6)))
+                layout.paragraph(
+                    f"{s}.{i} Paragraph {i} of section {s}. "
+                    + " ".join(f"Sentence {k} says what the practitioners did on day {k + i} and why it mattered." for k in range(6))
+                )
+
     path = make_pdf("long.pdf", build, header=RUNNING_HEADER)
     start = time.perf_counter()
     report = read_report(path)
@@ -113,20 +119,25 @@ def test_hanging_and_first_line_indents(make_pdf):
     """'4.12<tab>text' paragraphs keep their indented lines; a first-line indent starts one."""
     lines = []
     for n in range(1, 4):
-        lines += [(72, f"4.{n}", 0),
-                  (108, "The health visitor visited the family and weighed the baby, who was well.", 15),
-                  (108, "She recorded that the mother seemed tired. The next visit was then arranged.", 15),
-                  (108, "The visit took place as planned.", 22)]
-    lines += [(72, "An unnumbered paragraph at the margin, which goes on to a second line and", 15),
-              (72, "ends here.", 15),
-              (90, "A first-line indented paragraph that starts here and runs on to the next line", 15),
-              (72, "where it ends.", 15)]
+        lines += [
+            (72, f"4.{n}", 0),
+            (108, "The health visitor visited the family and weighed the baby, who was well.", 15),
+            (108, "She recorded that the mother seemed tired. The next visit was then arranged.", 15),
+            (108, "The visit took place as planned.", 22),
+        ]
+    lines += [
+        (72, "An unnumbered paragraph at the margin, which goes on to a second line and", 15),
+        (72, "ends here.", 15),
+        (90, "A first-line indented paragraph that starts here and runs on to the next line", 15),
+        (72, "where it ends.", 15),
+    ]
 
     def build(layout):
         y = 760
         for x, text, step in lines:
             layout.pages[-1].ops.append(("text", x, y, text, "Helvetica", 11))
             y -= step
+
     report = read_report(make_pdf("indents.pdf", build, footer=None))
     texts = [report.paragraph_text(p) for p in report.paragraphs]
     assert [p.number for p in report.paragraphs] == ["4.1", "4.2", "4.3", None, None]

@@ -1,4 +1,5 @@
 """Plain text exported from a PDF: form feeds between pages, furniture kept in the text."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,8 +27,7 @@ def test_exported_text_with_form_feeds(tmp_path):
     assert "- 3 -" not in report.text and "OFFICIAL" not in report.text
     numbers = {p.number: p for p in report.paragraphs if p.number}
     assert numbers["2.1"].role == "analysis" and numbers["2.1"].page == 4
-    assert [report.paragraph_text(p) for p in report.paragraphs if p.role == "contents"] == [
-        "CONTENTS", "Introduction 3", "Analysis 4"]
+    assert [report.paragraph_text(p) for p in report.paragraphs if p.role == "contents"] == ["CONTENTS", "Introduction 3", "Analysis 4"]
     assert report.documents[0].pages == 4
 
 

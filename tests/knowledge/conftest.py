@@ -1,4 +1,5 @@
 """Make qmark importable from a checkout, and the helpers module beside the tests."""
+
 from __future__ import annotations
 
 import sys

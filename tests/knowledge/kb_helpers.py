@@ -1,4 +1,5 @@
 """Small markdown reports built in the tests themselves."""
+
 from __future__ import annotations
 
 from qmark.ingest import read_text

@@ -1,17 +1,16 @@
 """Citation styles found with the right year and knowledge-base entry; hard negatives ignored."""
+
 from __future__ import annotations
 
 import pytest
-
-from qmark.profile import load_profile
-
-PROFILE = load_profile()
-KB = PROFILE.knowledge_base
-
 from kb_helpers import analysis_report
 
 from qmark.ingest import read_text
 from qmark.knowledge.citations import find_citations, is_research, presents_as_current
+from qmark.profile import load_profile
+
+PROFILE = load_profile()
+KB = PROFILE.knowledge_base
 
 
 def _found(*paragraphs: str, tail: str = "") -> list[tuple[str, int | None, str | None]]:
@@ -19,30 +18,36 @@ def _found(*paragraphs: str, tail: str = "") -> list[tuple[str, int | None, str 
     return [(c.kind, c.year, c.entry_id) for c in find_citations(report, KB)]
 
 
-@pytest.mark.parametrize("sentence, expected", [
-    ("Risk accumulates over time (Brandon et al., 2020).", [("author_year", 2020, "brandon2020")]),
-    ("Errors have systemic roots (Reason 2000; Dekker 2014).",
-     [("author_year", 2000, "reason2000"), ("author_year", 2014, "dekker2014")]),
-    ("Brandon et al. (2020) found that risks interact.", [("author_year", 2020, "brandon2020")]),
-    ("Munro (2011) argued for a systems approach.", [("author_year", 2011, "munro2011")]),
-    ("Sidebotham et al. (2016) describe pathways to harm.", [("author_year", 2016, "sidebotham2016")]),
-    ("This follows Learning Together (Fish, Munro and Bairstow, 2008).", [("author_year", 2008, "fish2008")]),
-    ("Baron and Hershey (1988) showed outcome bias.", [("author_year", 1988, "baron_hershey1988")]),
-    ("Reason's (1990) model helps.", [("author_year", 1990, "reason1990")]),
-    ("As the earlier analyses show (Brandon et al. 2008, 2009).",
-     [("author_year", 2008, "brandon2008"), ("author_year", 2009, "brandon2009")]),
-    ("As Smith and Jones (2017) put it (see also Patel 2019, p. 4).",
-     [("author_year", 2017, None), ("author_year", 2019, None)]),
-    ("Brandon et al. 2020 is the latest national analysis.", [("author_year", 2020, "brandon2020")]),
-    ("Working Together to Safeguard Children (2018) sets out the process.", [("guidance", 2018, "wt2018")]),
-    ("Working Together (HM Government, 2015) requires a review.", [("guidance", 2015, "wt2015")]),
-    ("Working Together to Safeguard Children 2010 applies.", [("guidance", 2010, "wt2010")]),
-    ("Agencies follow WTSC 2013.", [("guidance", 2013, "wt2013")]),
-    ("The review was commissioned under the 2018 edition of Working Together.", [("guidance", 2018, "wt2018")]),
-    ("HM Government (2018) Working Together to Safeguard Children is the guidance.", [("guidance", 2018, "wt2018")]),
-    ("The Munro Review made the same point.", [("guidance", 2011, "munro2011")]),
-    ("Pathways to harm, pathways to protection describes this.", [("guidance", 2016, "sidebotham2016")]),
-])
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Risk accumulates over time (Brandon et al., 2020).", [("author_year", 2020, "brandon2020")]),
+        (
+            "Errors have systemic roots (Reason 2000; Dekker 2014).",
+            [("author_year", 2000, "reason2000"), ("author_year", 2014, "dekker2014")],
+        ),
+        ("Brandon et al. (2020) found that risks interact.", [("author_year", 2020, "brandon2020")]),
+        ("Munro (2011) argued for a systems approach.", [("author_year", 2011, "munro2011")]),
+        ("Sidebotham et al. (2016) describe pathways to harm.", [("author_year", 2016, "sidebotham2016")]),
+        ("This follows Learning Together (Fish, Munro and Bairstow, 2008).", [("author_year", 2008, "fish2008")]),
+        ("Baron and Hershey (1988) showed outcome bias.", [("author_year", 1988, "baron_hershey1988")]),
+        ("Reason's (1990) model helps.", [("author_year", 1990, "reason1990")]),
+        (
+            "As the earlier analyses show (Brandon et al. 2008, 2009).",
+            [("author_year", 2008, "brandon2008"), ("author_year", 2009, "brandon2009")],
+        ),
+        ("As Smith and Jones (2017) put it (see also Patel 2019, p. 4).", [("author_year", 2017, None), ("author_year", 2019, None)]),
+        ("Brandon et al. 2020 is the latest national analysis.", [("author_year", 2020, "brandon2020")]),
+        ("Working Together to Safeguard Children (2018) sets out the process.", [("guidance", 2018, "wt2018")]),
+        ("Working Together (HM Government, 2015) requires a review.", [("guidance", 2015, "wt2015")]),
+        ("Working Together to Safeguard Children 2010 applies.", [("guidance", 2010, "wt2010")]),
+        ("Agencies follow WTSC 2013.", [("guidance", 2013, "wt2013")]),
+        ("The review was commissioned under the 2018 edition of Working Together.", [("guidance", 2018, "wt2018")]),
+        ("HM Government (2018) Working Together to Safeguard Children is the guidance.", [("guidance", 2018, "wt2018")]),
+        ("The Munro Review made the same point.", [("guidance", 2011, "munro2011")]),
+        ("Pathways to harm, pathways to protection describes this.", [("guidance", 2016, "sidebotham2016")]),
+    ],
+)
 def test_citation_styles(sentence, expected) -> None:
     assert _found(sentence) == expected
 
@@ -74,8 +79,9 @@ REFERENCES = """# References
 
 
 def test_numbered_references_take_their_year_from_the_list() -> None:
-    report = analysis_report("Neglect is cumulative [2] and systems matter [1, 3].",
-                             "Harm builds over time.2 It is easy to miss.", tail=REFERENCES)
+    report = analysis_report(
+        "Neglect is cumulative [2] and systems matter [1, 3].", "Harm builds over time.2 It is easy to miss.", tail=REFERENCES
+    )
     cites = find_citations(report, KB)
     assert [(c.kind, c.text, c.year, c.entry_id) for c in cites] == [
         ("numbered", "[2]", 2020, "brandon2020"),
@@ -115,7 +121,7 @@ def test_footnotes_cite_at_their_marker_and_in_place_when_unmarked() -> None:
     assert where == [
         ("4.1", "footnote", 2010, "wt2010", True),
         ("4.2", "footnote", 2010, "wt2010", False),
-        (None, "footnote", 2020, "brandon2020", False),   # note [3] has no marker: cited where it stands
+        (None, "footnote", 2020, "brandon2020", False),  # note [3] has no marker: cited where it stands
     ]
     assert cites[0].reference.startswith("Working Together")
     assert report.paragraphs[cites[2].paragraph].kind == "footnote"
@@ -147,16 +153,19 @@ def test_hard_negatives_are_not_citations(with_reference_list) -> None:
     assert [c.text for c in find_citations(report, KB)] == []
 
 
-@pytest.mark.parametrize("clause, current", [
-    ("Working Together to Safeguard Children (2010) states that a strategy discussion should be held", True),
-    ("Current guidance, Working Together 2010, requires this", True),
-    ("Under Working Together 2010 a strategy discussion is required", True),
-    ("Agencies should act in line with Working Together 2010", True),
-    ("The guidance in force at the time, Working Together 2010, required a strategy discussion", False),
-    ("Agencies acted in line with Working Together 2010", False),
-    ("The criteria set out in Working Together 2010 were met", False),
-    ("Working Together 2010, since superseded, says this", False),
-])
+@pytest.mark.parametrize(
+    "clause, current",
+    [
+        ("Working Together to Safeguard Children (2010) states that a strategy discussion should be held", True),
+        ("Current guidance, Working Together 2010, requires this", True),
+        ("Under Working Together 2010 a strategy discussion is required", True),
+        ("Agencies should act in line with Working Together 2010", True),
+        ("The guidance in force at the time, Working Together 2010, required a strategy discussion", False),
+        ("Agencies acted in line with Working Together 2010", False),
+        ("The criteria set out in Working Together 2010 were met", False),
+        ("Working Together 2010, since superseded, says this", False),
+    ],
+)
 def test_presents_as_current(clause, current) -> None:
     assert presents_as_current(clause) is current
 
@@ -164,8 +173,7 @@ def test_presents_as_current(clause, current) -> None:
 def test_research_versus_guidance() -> None:
     report = analysis_report("Brandon et al. (2020) and Working Together 2018 and (HM Government, 2018) and (Smith, 2017).")
     kinds = {c.text: is_research(c, KB) for c in find_citations(report, KB)}
-    assert kinds == {"Brandon et al. (2020)": True, "Working Together 2018": False,
-                     "HM Government, 2018": False, "Smith, 2017": True}
+    assert kinds == {"Brandon et al. (2020)": True, "Working Together 2018": False, "HM Government, 2018": False, "Smith, 2017": True}
 
 
 def test_marker_glued_to_a_citation_is_one_citation() -> None:
@@ -188,12 +196,16 @@ def test_marker_glued_to_a_citation_is_one_citation() -> None:
 
 
 def test_same_author_and_year_told_apart_by_title_words() -> None:
-    found = _found("The national Panel (2020) found exclusion a trigger for criminal exploitation.",
-                   "Safer sleep advice did not land (Child Safeguarding Practice Review Panel, 2020) when routines broke down.",
-                   "The Panel (2020) said so.")
-    assert found == [("author_year", 2020, "panel2020_exploitation"),
-                     ("author_year", 2020, "panel2020_sudi"),
-                     ("author_year", 2020, None)]   # nothing in the text to tell which
+    found = _found(
+        "The national Panel (2020) found exclusion a trigger for criminal exploitation.",
+        "Safer sleep advice did not land (Child Safeguarding Practice Review Panel, 2020) when routines broke down.",
+        "The Panel (2020) said so.",
+    )
+    assert found == [
+        ("author_year", 2020, "panel2020_exploitation"),
+        ("author_year", 2020, "panel2020_sudi"),
+        ("author_year", 2020, None),
+    ]  # nothing in the text to tell which
 
 
 def test_a_year_before_working_together_that_names_no_edition_is_a_date() -> None:

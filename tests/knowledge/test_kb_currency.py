@@ -1,16 +1,16 @@
 """The research-currency check (q4), judged at the report's own date."""
+
 from __future__ import annotations
-
-from qmark.profile import load_profile
-
-PROFILE = load_profile()
-KB = PROFILE.knowledge_base
 
 import datetime as dt
 
 from qmark.ingest import read_text
 from qmark.knowledge.citations import find_citations
 from qmark.knowledge.currency import check_currency
+from qmark.profile import load_profile
+
+PROFILE = load_profile()
+KB = PROFILE.knowledge_base
 
 
 def _report(*paragraphs: str, front: str | None = "Final report: 12 September 2019"):
@@ -34,14 +34,15 @@ def test_superseded_guidance_cited_as_current_is_flagged() -> None:
     report = _report(
         RECENT,
         "Working Together to Safeguard Children (2010) states that a strategy discussion should be "
-        "held whenever there is reasonable cause to suspect significant harm.")
+        "held whenever there is reasonable cause to suspect significant harm.",
+    )
     assert report.date == "2019-09-12"
     currency = _check(report)
     (finding,) = [f for f in currency.findings if f.kind == "superseded_guidance"]
     assert report.paragraphs[finding.paragraph].number == "2.14"
     assert finding.message.startswith("Para 2.14 cites Working Together 2010 as current guidance")
     assert "2018 edition" in finding.message and "September 2019" in finding.message
-    assert report.text[finding.start:finding.end] == "Working Together to Safeguard Children (2010)"
+    assert report.text[finding.start : finding.end] == "Working Together to Safeguard Children (2010)"
     assert currency.figures.editions_as_current == ["wt2010"]
 
 
@@ -49,7 +50,8 @@ def test_historical_citation_of_old_edition_is_not_flagged() -> None:
     report = _report(
         RECENT,
         "The guidance in force at the time, Working Together 2010, required a strategy discussion "
-        "when there was reasonable cause to suspect significant harm.")
+        "when there was reasonable cause to suspect significant harm.",
+    )
     currency = _check(report)
     assert _kinds(currency) == []
     assert currency.figures.editions_cited == ["wt2010"]
@@ -57,33 +59,31 @@ def test_historical_citation_of_old_edition_is_not_flagged() -> None:
 
 
 def test_edition_current_at_the_reports_date_is_not_flagged() -> None:
-    report = _report(RECENT, "Working Together 2010 states that a strategy discussion should be held.",
-                     front="Final report: 12 April 2011")
+    report = _report(RECENT, "Working Together 2010 states that a strategy discussion should be held.", front="Final report: 12 April 2011")
     assert "superseded_guidance" not in _kinds(_check(report))
 
 
 def test_previous_edition_during_the_2018_transition_is_not_flagged() -> None:
-    report = _report(RECENT, "Working Together 2015 states that the LSCB must publish the review.",
-                     front="Final report: 4 March 2019")
+    report = _report(RECENT, "Working Together 2015 states that the LSCB must publish the review.", front="Final report: 4 March 2019")
     assert "superseded_guidance" not in _kinds(_check(report))
 
 
 def test_grace_period_after_a_new_edition() -> None:
-    report = _report(RECENT, "Working Together 2018 states that reviews should focus on learning.",
-                     front=None)
+    report = _report(RECENT, "Working Together 2018 states that reviews should focus on learning.", front=None)
     assert "superseded_guidance" not in _kinds(_check(report, dt.date(2024, 1, 20)))
     late = [f for f in _check(report, dt.date(2024, 9, 1)).findings if f.kind == "superseded_guidance"]
     assert late and "2023 edition" in late[0].message
 
 
 def test_old_research_with_nothing_recent() -> None:
-    report = _report("Cumulative harm is hard to see (Brandon et al., 2008; Brandon et al. 2009) and "
-                     "hindsight distorts judgement (Fischhoff, 1975).")
+    report = _report(
+        "Cumulative harm is hard to see (Brandon et al., 2008; Brandon et al. 2009) and hindsight distorts judgement (Fischhoff, 1975)."
+    )
     currency = _check(report)
     assert _kinds(currency) == ["no_recent_research", "old_research"]
     old = currency.findings[1]
-    assert "Brandon et al. 2008" in old.message and "11 years" in old.message   # 2009 is exactly 10: not "older than 10"
-    assert report.text[old.start:old.end] == "Brandon et al., 2008"
+    assert "Brandon et al. 2008" in old.message and "11 years" in old.message  # 2009 is exactly 10: not "older than 10"
+    assert report.text[old.start : old.end] == "Brandon et al., 2008"
     assert "2009" in currency.findings[0].message and "last 5 years" in currency.findings[0].message
     fig = currency.figures
     assert fig.newest_research_year == 2009
@@ -92,8 +92,10 @@ def test_old_research_with_nothing_recent() -> None:
 
 
 def test_old_research_alongside_recent_is_fine() -> None:
-    report = _report("Earlier work (Brandon et al., 2008) and later work (Brandon et al., 2020) agree.",
-                     "Brandon et al. (2020) stress how risks interact.")
+    report = _report(
+        "Earlier work (Brandon et al., 2008) and later work (Brandon et al., 2020) agree.",
+        "Brandon et al. (2020) stress how risks interact.",
+    )
     currency = _check(report)
     assert _kinds(currency) == []
     assert currency.figures.research_works == 2 and len(currency.figures.research) == 3

@@ -1,4 +1,5 @@
 """The data files validate, cross-check, and fail with a one-line message naming file, entry and field."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -64,39 +65,51 @@ def _edition(data, ident):
     return next(e for e in data["editions"] if e["id"] == ident)
 
 
-@pytest.mark.parametrize("change, entry, field", [
-    (lambda d: _edition(d, "wt2010").update(in_force_from="not a date"), "wt2010", "in_force_from"),
-    (lambda d: d["research"][0].update(year="nineteen seventy-five"), "fischhoff1975", "year"),
-    (lambda d: d["research"][1].update(colour="blue"), "baron_hershey1988", "colour"),
-    (lambda d: d["milestones"][0].pop("title"), "laming2003", "title"),
-    # cross-checks, after each entry is valid on its own
-    (lambda d: _edition(d, "wt2013").update(in_force_from=dt.date(2009, 1, 1),
-                                            published=dt.date(2009, 1, 1)), "wt2013", "in_force_from"),
-    (lambda d: _edition(d, "wt2015").update(in_force_until=dt.date(2018, 1, 1)), "wt2015", "in_force_until"),
-    (lambda d: d["research"][2].update(tags=["hindsight", "astrology"]), "reason1990", "tags"),
-])
+@pytest.mark.parametrize(
+    "change, entry, field",
+    [
+        (lambda d: _edition(d, "wt2010").update(in_force_from="not a date"), "wt2010", "in_force_from"),
+        (lambda d: d["research"][0].update(year="nineteen seventy-five"), "fischhoff1975", "year"),
+        (lambda d: d["research"][1].update(colour="blue"), "baron_hershey1988", "colour"),
+        (lambda d: d["milestones"][0].pop("title"), "laming2003", "title"),
+        # cross-checks, after each entry is valid on its own
+        (
+            lambda d: _edition(d, "wt2013").update(in_force_from=dt.date(2009, 1, 1), published=dt.date(2009, 1, 1)),
+            "wt2013",
+            "in_force_from",
+        ),
+        (lambda d: _edition(d, "wt2015").update(in_force_until=dt.date(2018, 1, 1)), "wt2015", "in_force_until"),
+        (lambda d: d["research"][2].update(tags=["hindsight", "astrology"]), "reason1990", "tags"),
+    ],
+)
 def test_broken_knowledge_base_names_file_entry_and_field(tmp_path, change, entry, field) -> None:
     msg = _message(load_knowledge_base, _broken_copy(tmp_path, "knowledge_base.yaml", change))
     assert "knowledge_base.yaml" in msg and f"'{entry}'" in msg and field in msg
 
 
-@pytest.mark.parametrize("change, entry, field", [
-    (lambda d: d["questions"][3]["statutory"][0].update(editions=["wt2017"]), "q4", "statutory.0.editions"),
-    (lambda d: d["questions"][0].update(good="met"), "q1", "good"),
-    (lambda d: d["questions"][5].update(reading=["nobody1999"]), "q6", "reading"),
-    (lambda d: d["questions"].pop(10), "q11", "id"),
-    (lambda d: d["marker"].pop("obstacles"), "marker", "obstacles"),
-])
+@pytest.mark.parametrize(
+    "change, entry, field",
+    [
+        (lambda d: d["questions"][3]["statutory"][0].update(editions=["wt2017"]), "q4", "statutory.0.editions"),
+        (lambda d: d["questions"][0].update(good="met"), "q1", "good"),
+        (lambda d: d["questions"][5].update(reading=["nobody1999"]), "q6", "reading"),
+        (lambda d: d["questions"].pop(10), "q11", "id"),
+        (lambda d: d["marker"].pop("obstacles"), "marker", "obstacles"),
+    ],
+)
 def test_broken_guidance_names_file_entry_and_field(tmp_path, change, entry, field) -> None:
     msg = _message(lambda p: load_guidance(p, PROFILE.knowledge_base, QUESTION_IDS), _broken_copy(tmp_path, "guidance.yaml", change))
     assert "guidance.yaml" in msg and f"'{entry}'" in msg and field in msg
 
 
-@pytest.mark.parametrize("change, entry, field", [
-    (lambda d: d["research"].update(recent_years="soon"), "research", "recent_years"),
-    (lambda d: d["research"].update(exempt_tags=["classic"]), "research", "exempt_tags"),
-    (lambda d: d["guidance"].update(grace_months=-1), "guidance", "grace_months"),
-])
+@pytest.mark.parametrize(
+    "change, entry, field",
+    [
+        (lambda d: d["research"].update(recent_years="soon"), "research", "recent_years"),
+        (lambda d: d["research"].update(exempt_tags=["classic"]), "research", "exempt_tags"),
+        (lambda d: d["guidance"].update(grace_months=-1), "guidance", "grace_months"),
+    ],
+)
 def test_broken_currency_rules_names_file_entry_and_field(tmp_path, change, entry, field) -> None:
     msg = _message(lambda p: load_currency_rules(p, PROFILE.knowledge_base), _broken_copy(tmp_path, "currency.yaml", change))
     assert "currency.yaml" in msg and f"'{entry}'" in msg and field in msg

@@ -1,4 +1,5 @@
 """`qmark guide` text."""
+
 from __future__ import annotations
 
 import pytest

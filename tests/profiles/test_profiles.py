@@ -20,16 +20,31 @@ from qmark.profile import installed, load_profile
 SRC = Path(__file__).resolve().parents[2] / "src" / "qmark"
 
 TINY_FRAMEWORK = {
-    "id": "tiny-marker", "version": "0.1", "title": "Tiny",
-    "quality_statement": "Reviews explain why practice happened.", "rationale": "A two-question test marker.",
+    "id": "tiny-marker",
+    "version": "0.1",
+    "title": "Tiny",
+    "quality_statement": "Reviews explain why practice happened.",
+    "rationale": "A two-question test marker.",
     "questions": [
-        {"id": "why", "short": "Explains why", "text": "Does the review explain why professionals acted as they did?",
-         "look_in": ["analysis", "findings"], "supports": [{"signal": "explanation_systemic"}],
-         "against": [{"signal": "explanation_individual"}], "evidence_means": "Explanations of practice.",
-         "not_found": "No explanations were found."},
-        {"id": "who", "short": "Heard practitioners", "text": "Did the reviewer hear from practitioners directly?",
-         "look_in": ["method"], "supports": [{"signal": "practitioner_involvement"}],
-         "evidence_means": "Practitioners took part.", "not_found": "No practitioner involvement found."},
+        {
+            "id": "why",
+            "short": "Explains why",
+            "text": "Does the review explain why professionals acted as they did?",
+            "look_in": ["analysis", "findings"],
+            "supports": [{"signal": "explanation_systemic"}],
+            "against": [{"signal": "explanation_individual"}],
+            "evidence_means": "Explanations of practice.",
+            "not_found": "No explanations were found.",
+        },
+        {
+            "id": "who",
+            "short": "Heard practitioners",
+            "text": "Did the reviewer hear from practitioners directly?",
+            "look_in": ["method"],
+            "supports": [{"signal": "practitioner_involvement"}],
+            "evidence_means": "Practitioners took part.",
+            "not_found": "No practitioner involvement found.",
+        },
     ],
 }
 
@@ -82,7 +97,8 @@ def test_sar_profile_gives_the_adult_markers_own_questions(tmp_path):
         "## 4. Analysis\n\n4.1 The district nurses had forty visits a day, which left no time to ask about the state of the house.\n\n"
         "4.2 What helped was that the same social worker stayed with Mr D for two years, which allowed trust to build.\n\n"
         "4.3 Across the county, referrals about hoarding are routinely closed after one visit, as the board's audit of 60 cases showed.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     out = tmp_path / "out.json"
     assert main(["assess", str(report), "--profile", "sar-analysis", "--json", str(out), "-q"]) == 0
     data = json.loads(out.read_text())
@@ -100,7 +116,7 @@ def test_config_hash_changes_with_every_file_the_engine_loads(tmp_path):
     base = Engine(profile).config_hash
     for role, path in profile.files.items():
         if not str(path).startswith(str(folder)):
-            continue   # shared engine files are covered too, but not ours to edit in a test
+            continue  # shared engine files are covered too, but not ours to edit in a test
         original = path.read_bytes()
         path.write_bytes(original + b"\n# changed\n")
         try:
@@ -152,8 +168,9 @@ def test_a_broken_profile_is_refused_in_one_line(tmp_path):
     (folder / "words.yaml").write_text("questions_phrase: x\nratings: {met: {label: Met, meaning: m}}\n")
     with pytest.raises(DataFileError, match=r"words.yaml: field 'ratings': missing partly_met"):
         load_profile(folder)
-    r = subprocess.run([sys.executable, "-m", "qmark.cli", "assess", str(sample_path()), "--profile", "nonesuch"],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "qmark.cli", "assess", str(sample_path()), "--profile", "nonesuch"], capture_output=True, text=True
+    )
     assert r.returncode == 2 and "installed: analysis" in r.stderr and "Traceback" not in r.stderr
 
 
@@ -180,9 +197,11 @@ def _module_imports() -> dict[str, set[str]]:
 
 def test_no_import_cycles():
     graph = _module_imports()
+
     # A package's __init__ importing its own submodules is how packages work, not a cycle.
     def edges(m: str) -> set[str]:
         return {d for d in graph[m] if not d.startswith(m + ".")}
+
     state: dict[str, int] = {}
     stack: list[str] = []
 
@@ -191,7 +210,7 @@ def test_no_import_cycles():
         stack.append(m)
         for d in edges(m):
             if state.get(d) == 1:
-                raise AssertionError("import cycle: " + " -> ".join(stack[stack.index(d):] + [d]))
+                raise AssertionError("import cycle: " + " -> ".join(stack[stack.index(d) :] + [d]))
             if d not in state:
                 visit(d)
         stack.pop()

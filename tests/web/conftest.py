@@ -1,5 +1,6 @@
 """Set-up for the web tests: Django in desktop mode in a throw-away data folder, the database
 from QMARK_TEST_DATABASE_URL (PostgreSQL) or SQLite, and shared fixtures."""
+
 from __future__ import annotations
 
 import os
@@ -38,6 +39,7 @@ def sample_assessment() -> tuple[str, str]:
     from qmark.engine import assess
     from qmark.ingest import read_report
     from qmark.web.reviews.jobs import paragraph_index
+
     report = read_report(sample_path())
     a = assess(report)
     return a.model_dump_json(), json.dumps(paragraph_index(report))
@@ -59,13 +61,18 @@ class World:
 
         from qmark.web.reviews import uploads
         from qmark.web.reviews.models import AssessmentRun, DocumentRole, Membership, Organisation, Review, RunStatus
+
         User = get_user_model()
         self.org_a = Organisation.objects.create(name="Ashbourne Vale Safeguarding Children Partnership")
         self.org_b = Organisation.objects.create(name="Westmarch Safeguarding Partnership")
         self.users = {}
-        for name, org, role in [("admin_a", self.org_a, "admin"), ("assessor_a", self.org_a, "assessor"),
-                                ("reader_a", self.org_a, "read_only"), ("admin_b", self.org_b, "admin"),
-                                ("assessor_b", self.org_b, "assessor")]:
+        for name, org, role in [
+            ("admin_a", self.org_a, "admin"),
+            ("assessor_a", self.org_a, "assessor"),
+            ("reader_a", self.org_a, "read_only"),
+            ("admin_b", self.org_b, "admin"),
+            ("assessor_b", self.org_b, "assessor"),
+        ]:
             u = User.objects.create_user(name, password="a long test password 1")
             Membership.objects.create(user=u, organisation=org, role=role)
             self.users[name] = u
@@ -73,15 +80,20 @@ class World:
         assessment_json, paragraphs_json = sample_assessment()
         self.reviews = {}
         for key, org, creator in [("a", self.org_a, self.users["admin_a"]), ("b", self.org_b, self.users["admin_b"])]:
-            r = Review.objects.create(organisation=org, title=f"Child M review ({key.upper()})", reference=f"REF-{key}",
-                                      created_by=creator)
+            r = Review.objects.create(organisation=org, title=f"Child M review ({key.upper()})", reference=f"REF-{key}", created_by=creator)
             text = sample_path().read_bytes()
             report = uploads.store(r, SimpleUploadedFile("child_m.md", text), DocumentRole.REPORT, creator)
-            working = uploads.store(r, SimpleUploadedFile("terms.md", b"# Terms\n\n1. The terms of reference.\n"),
-                                    DocumentRole.WORKING, creator)
-            run = AssessmentRun.objects.create(review=r, status=RunStatus.DONE, progress=100,
-                                               engine_version="test", assessment_json=assessment_json,
-                                               paragraphs_json=paragraphs_json)
+            working = uploads.store(
+                r, SimpleUploadedFile("terms.md", b"# Terms\n\n1. The terms of reference.\n"), DocumentRole.WORKING, creator
+            )
+            run = AssessmentRun.objects.create(
+                review=r,
+                status=RunStatus.DONE,
+                progress=100,
+                engine_version="test",
+                assessment_json=assessment_json,
+                paragraphs_json=paragraphs_json,
+            )
             self.reviews[key] = (r, run, report, working)
 
     @property
@@ -101,10 +113,13 @@ def world(db, upload_dir) -> World:
 @pytest.fixture
 def client_for():
     """A test client signed in as the named user (or anonymous for None)."""
+
     def make(name: str | None, world: World):
         from django.test import Client
+
         c = Client()
         if name:
             c.force_login(world.users[name])
         return c
+
     return make

@@ -1,5 +1,6 @@
 """Django settings for the web tests: qmark's own (desktop mode, in a temporary data folder),
 with the database chosen by QMARK_TEST_DATABASE_URL (PostgreSQL) or a SQLite file."""
+
 import os
 from pathlib import Path
 

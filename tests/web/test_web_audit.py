@@ -1,4 +1,5 @@
 """The audit log: who created, viewed, changed, exported or deleted what; append-only; no text."""
+
 from __future__ import annotations
 
 import csv
@@ -55,7 +56,7 @@ def test_admin_exports_csv(world, client_for):
 
 
 def test_csv_cells_cannot_be_formulas(world):
-    e = AuditEvent.objects.create(kind=AuditKind.SIGN_IN_FAILED, actor_name="=HYPERLINK(\"http://x\")")
+    e = AuditEvent.objects.create(kind=AuditKind.SIGN_IN_FAILED, actor_name='=HYPERLINK("http://x")')
     text = to_csv([e])
     assert "'=HYPERLINK" in text
 
@@ -78,6 +79,7 @@ def test_audit_events_are_append_only(world):
 def test_postgresql_refuses_changes_to_the_audit_table(world):
     e = AuditEvent.objects.create(kind=AuditKind.REVIEW_VIEWED, actor_name="admin_a")
     from django.db import DatabaseError
+
     for sql in ("UPDATE reviews_auditevent SET actor_name = 'x' WHERE id = %s", "DELETE FROM reviews_auditevent WHERE id = %s"):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
             cur.execute(sql, [e.pk])

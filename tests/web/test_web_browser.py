@@ -4,6 +4,7 @@ started as a user would start it, on SQLite or on PostgreSQL (QMARK_TEST_DATABAS
 Every main page is checked with axe-core: no serious or critical accessibility violations.
 Skipped when /usr/bin/chromium is missing, unless QMARK_REQUIRE_BROWSER=1 (then it fails).
 """
+
 from __future__ import annotations
 
 import json
@@ -27,11 +28,17 @@ from qmark.cli import sample_path
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 PASSWORD = "correct horse battery staple"
-SHOTS = os.environ.get("QMARK_SHOTS")      # a folder: save a screenshot of each main page there
+SHOTS = os.environ.get("QMARK_SHOTS")  # a folder: save a screenshot of each main page there
 
 
 def _need_browser():
@@ -53,6 +60,7 @@ def _need_browser():
 def browser():
     _need_browser()
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
@@ -62,7 +70,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    ctx.add_init_script(path=str(AXE))    # injected by the browser, so the page's strict CSP still applies to the app
+    ctx.add_init_script(path=str(AXE))  # injected by the browser, so the page's strict CSP still applies to the app
     pg = ctx.new_page()
     pg.set_default_timeout(15000)
     pg.console_errors = []
@@ -90,6 +98,7 @@ def axe_check(page, name: str) -> list:
 
 # ---------------------------------------------------------------- a server, as an administrator starts one
 
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -102,6 +111,7 @@ def _database(tmp: Path):
     if not url:
         return f"sqlite:///{tmp / 'e2e.sqlite3'}", lambda: None
     import psycopg
+
     base = url.rsplit("/", 1)[0]
     name = f"qmark_e2e_{secrets.token_hex(4)}"
     with psycopg.connect(base + "/postgres", autocommit=True) as c:
@@ -110,6 +120,7 @@ def _database(tmp: Path):
     def drop():
         with psycopg.connect(base + "/postgres", autocommit=True) as c:
             c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
     return f"{base}/{name}", drop
 
 
@@ -147,20 +158,51 @@ def server(tmp_path_factory):
     _need_browser()
     tmp = tmp_path_factory.mktemp("server")
     db_url, drop = _database(tmp)
-    env = clean_env(QMARK_MODE="server", DATABASE_URL=db_url, QMARK_SECRET_KEY=SECRET,
-                    QMARK_ALLOWED_HOSTS="127.0.0.1,localhost", QMARK_UPLOAD_DIR=str(tmp / "uploads"))
+    env = clean_env(
+        QMARK_MODE="server",
+        DATABASE_URL=db_url,
+        QMARK_SECRET_KEY=SECRET,
+        QMARK_ALLOWED_HOSTS="127.0.0.1,localhost",
+        QMARK_UPLOAD_DIR=str(tmp / "uploads"),
+    )
     try:
         _qmark("migrate", env=env)
-        _qmark("users", "add", "alex", "--org", "Ashbourne Vale Safeguarding Children Partnership", "--role", "admin",
-               "--password-stdin", env=env, stdin=PASSWORD + "\n")
-        _qmark("users", "add", "robin", "--org", "Ashbourne Vale Safeguarding Children Partnership", "--role", "read-only",
-               "--password-stdin", env=env, stdin=PASSWORD + "\n")
+        _qmark(
+            "users",
+            "add",
+            "alex",
+            "--org",
+            "Ashbourne Vale Safeguarding Children Partnership",
+            "--role",
+            "admin",
+            "--password-stdin",
+            env=env,
+            stdin=PASSWORD + "\n",
+        )
+        _qmark(
+            "users",
+            "add",
+            "robin",
+            "--org",
+            "Ashbourne Vale Safeguarding Children Partnership",
+            "--role",
+            "read-only",
+            "--password-stdin",
+            env=env,
+            stdin=PASSWORD + "\n",
+        )
         port = _free_port()
         # the shape of a shared deployment: the web server, and assessments in a separate worker
-        proc = subprocess.Popen([sys.executable, "-m", "qmark.cli", "serve", "--port", str(port), "--no-worker"], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        worker = subprocess.Popen([sys.executable, "-m", "qmark.cli", "worker"], env=env,
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "qmark.cli", "serve", "--port", str(port), "--no-worker"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "qmark.cli", "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_for(f"{base}/healthz", proc)
@@ -190,17 +232,19 @@ def create_review(page, base: str, pdf: Path, title: str) -> str:
     page.select_option("#id_review_type", "lcspr")
     page.set_input_files("#id_report", str(pdf))
     page.click("button:has-text('Add review and start the assessment')")
-    page.wait_for_selector("h2#questions", timeout=90000)       # the page polls, then shows the results
+    page.wait_for_selector("h2#questions", timeout=90000)  # the page polls, then shows the results
     return page.url
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Path:
     from web_pdfs import report_pdf
+
     return report_pdf(sample_path(), tmp_path_factory.mktemp("pdf") / "Child M final report.pdf")
 
 
 # ---------------------------------------------------------------- the journeys
+
 
 def test_assessor_journey(page, server, report, tmp_path):
     page.goto(f"{server}/")
@@ -214,7 +258,7 @@ def test_assessor_journey(page, server, report, tmp_path):
     axe_check(page, "02-reviews-empty")
 
     page.click("text=Add a review")
-    page.click("button:has-text('Add review and start the assessment')")    # nothing filled in
+    page.click("button:has-text('Add review and start the assessment')")  # nothing filled in
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     axe_check(page, "03-create-review-errors")
 
@@ -228,8 +272,8 @@ def test_assessor_journey(page, server, report, tmp_path):
     assert page.is_visible("mark") and page.is_visible("text=Guidance for this question")
     assert re.search(r"para \d+\.\d+, p\. \d+", page.inner_text("#main")), "evidence shows paragraph and page"
     axe_check(page, "05-question")
-    suggested = page.get_attribute("#your-rating input[type=radio] + label:has-text(\"qmark's suggestion\")", "for")
-    choice = next(i for i in ("id_rating_2", "id_rating_0") if i != suggested)    # not met, or met
+    suggested = page.get_attribute('#your-rating input[type=radio] + label:has-text("qmark\'s suggestion")', "for")
+    choice = next(i for i in ("id_rating_2", "id_rating_0") if i != suggested)  # not met, or met
     page.check(f"#{choice}")
     page.click("button:has-text('Save your rating')")
     assert page.is_visible(".error-summary:has-text('Explain why')")
@@ -251,7 +295,7 @@ def test_assessor_journey(page, server, report, tmp_path):
 
     # back to the review: complete it and export
     page.goto(url)
-    assert page.locator("tr:has-text('6. Techniques') .badge").count() == 2     # suggestion and the assessor's rating
+    assert page.locator("tr:has-text('6. Techniques') .badge").count() == 2  # suggestion and the assessor's rating
     page.click("button:has-text('Mark the review complete')")
     page.wait_for_selector("text=Marked complete by alex")
     with page.expect_download() as d:
@@ -261,7 +305,7 @@ def test_assessor_journey(page, server, report, tmp_path):
     assert q6["assessor_rating"] != q6["suggested_rating"] and q6["comment"].startswith("Para 3.8")
     assert q6["evidence"][0]["decision"] == "accepted" and len(q6["added_evidence"]) == 1
     assert data["status"] == "complete"
-    assert data["assessment"]["questions"][5]["rating"] == q6["suggested_rating"]     # the suggestion, as made
+    assert data["assessment"]["questions"][5]["rating"] == q6["suggested_rating"]  # the suggestion, as made
     with page.expect_download() as d:
         page.click("text=Download summary (HTML)")
     html = Path(d.value.path()).read_text(encoding="utf-8")
@@ -314,9 +358,11 @@ def _tab_to(page, test: str, limit: int = 80) -> None:
     for _ in range(limit):
         page.keyboard.press("Tab")
         if page.evaluate(f"(() => {{ const el = document.activeElement; return !!({test}); }})()"):
-            outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle + ' ' + "
-                                    "getComputedStyle(document.activeElement).boxShadow + ' ' + "
-                                    "getComputedStyle(document.activeElement).backgroundColor")
+            outline = page.evaluate(
+                "getComputedStyle(document.activeElement).outlineStyle + ' ' + "
+                "getComputedStyle(document.activeElement).boxShadow + ' ' + "
+                "getComputedStyle(document.activeElement).backgroundColor"
+            )
             assert outline != "none none rgba(0, 0, 0, 0)", "focus must be visible"
             return
     raise AssertionError(f"could not reach {test} with the keyboard")
@@ -341,7 +387,7 @@ def test_keyboard_only(page, server, shared_review):
     page.wait_for_selector("h1")
     _tab_to(page, "el.type === 'radio'")
     page.keyboard.press("Space")
-    page.keyboard.press("ArrowDown")       # move to the next rating
+    page.keyboard.press("ArrowDown")  # move to the next rating
     _tab_to(page, "el.id === 'id_comment'")
     page.keyboard.type("The report does not say whether the reviewer had supervision.")
     _tab_to(page, "el.textContent.trim() === 'Save your rating'")
@@ -351,8 +397,9 @@ def test_keyboard_only(page, server, shared_review):
 
 def _start_desktop(env) -> tuple[subprocess.Popen, str, str]:
     """Start `qmark serve --no-browser`; return the process, its sign-in link and what it printed."""
-    proc = subprocess.Popen([sys.executable, "-m", "qmark.cli", "serve", "--no-browser"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qmark.cli", "serve", "--no-browser"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     lines = []
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -370,6 +417,7 @@ def _start_desktop(env) -> tuple[subprocess.Popen, str, str]:
 def test_assessment_survives_a_crash(browser, report, tmp_path):
     """Kill the desktop workspace in the middle of an assessment; started again, it finishes it."""
     import sqlite3
+
     env = clean_env(QMARK_DATA_DIR=str(tmp_path / "data"))
     proc, link, _ = _start_desktop(env)
     ctx = browser.new_context()
@@ -381,11 +429,13 @@ def test_assessment_survives_a_crash(browser, report, tmp_path):
     pg.set_input_files("#id_report", str(report))
     pg.click("button:has-text('Add review and start the assessment')")
     review_url = pg.url
-    proc.kill()                                   # no chance to tidy up
+    proc.kill()  # no chance to tidy up
     proc.wait(10)
-    with sqlite3.connect(tmp_path / "data" / "qmark.sqlite3") as db:   # as if it died half way through
-        db.execute("UPDATE reviews_assessmentrun SET status='running', stage='Finding evidence', progress=35, "
-                   "assessment_json='', heartbeat=CURRENT_TIMESTAMP, attempts=1")
+    with sqlite3.connect(tmp_path / "data" / "qmark.sqlite3") as db:  # as if it died half way through
+        db.execute(
+            "UPDATE reviews_assessmentrun SET status='running', stage='Finding evidence', progress=35, "
+            "assessment_json='', heartbeat=CURRENT_TIMESTAMP, attempts=1"
+        )
     proc, link, _ = _start_desktop(env)
     try:
         pg.goto(link)
@@ -409,10 +459,11 @@ def test_desktop_serve(browser, tmp_path):
         pg.goto(link)
         assert pg.is_visible("h1:has-text('Reviews')") and pg.is_visible("text=My partnership")
         pg2 = browser.new_context().new_page()
-        pg2.goto(link)                                   # the link works once
+        pg2.goto(link)  # the link works once
         assert pg2.is_visible("text=This sign-in link no longer works")
-        again = subprocess.run([sys.executable, "-m", "qmark.cli", "serve", "--no-browser"], env=env,
-                               capture_output=True, text=True, timeout=60)
+        again = subprocess.run(
+            [sys.executable, "-m", "qmark.cli", "serve", "--no-browser"], env=env, capture_output=True, text=True, timeout=60
+        )
         assert again.returncode == 0 and "already running" in again.stdout
         second = re.search(r"(http://127\.0\.0\.1:\d+/signin/link/\S+/)", again.stdout).group(1)
         pg2.goto(second)
@@ -426,6 +477,7 @@ def test_desktop_serve(browser, tmp_path):
 
 def test_without_chromium_the_suite_skips_unless_required(monkeypatch):
     import test_web_browser as tb
+
     monkeypatch.setattr(tb, "CHROMIUM", "/nonexistent/chromium")
     monkeypatch.delenv("QMARK_REQUIRE_BROWSER", raising=False)
     with pytest.raises(pytest.skip.Exception, match="Chromium not found"):

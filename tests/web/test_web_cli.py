@@ -1,4 +1,5 @@
 """`qmark serve/migrate/users/worker`: settings checked before start, clear one-line refusals."""
+
 from __future__ import annotations
 
 import subprocess
@@ -11,12 +12,16 @@ from qmark.web import config
 
 # ---------------------------------------------------------------- settings
 
-@pytest.mark.parametrize("missing, words", [
-    ("DATABASE_URL", "server mode needs a database"),
-    ("QMARK_SECRET_KEY", "server mode needs a secret key"),
-    ("QMARK_ALLOWED_HOSTS", "server mode needs the host name"),
-    ("QMARK_UPLOAD_DIR", "server mode needs a folder for uploaded documents"),
-])
+
+@pytest.mark.parametrize(
+    "missing, words",
+    [
+        ("DATABASE_URL", "server mode needs a database"),
+        ("QMARK_SECRET_KEY", "server mode needs a secret key"),
+        ("QMARK_ALLOWED_HOSTS", "server mode needs the host name"),
+        ("QMARK_UPLOAD_DIR", "server mode needs a folder for uploaded documents"),
+    ],
+)
 def test_server_settings_name_what_is_missing(tmp_path, missing, words):
     env = server_env(tmp_path, **{missing: None})
     with pytest.raises(config.ConfigError, match=words) as exc:
@@ -36,11 +41,18 @@ def test_server_settings_refuse_weak_secret_and_bad_values(tmp_path):
 def test_server_settings_from_a_file_with_environment_winning(tmp_path):
     f = tmp_path / "qmark.toml"
     (tmp_path / "secret").write_text(SECRET)
-    f.write_text(f'database_url = "postgres://qmark@db.internal/qmark"\nsecret_key_file = "{tmp_path / "secret"}"\n'
-                 f'allowed_hosts = ["qmark.example.gov.uk"]\nupload_dir = "{tmp_path / "up"}"\nmax_upload_mb = 20\n')
+    f.write_text(
+        f'database_url = "postgres://qmark@db.internal/qmark"\nsecret_key_file = "{tmp_path / "secret"}"\n'
+        f'allowed_hosts = ["qmark.example.gov.uk"]\nupload_dir = "{tmp_path / "up"}"\nmax_upload_mb = 20\n'
+    )
     cfg = config.server_config(f, environ={"QMARK_MAX_UPLOAD_MB": "30"})
     assert (cfg.database_url, cfg.secret_key, cfg.allowed_hosts, cfg.max_upload_mb, cfg.https) == (
-        "postgres://qmark@db.internal/qmark", SECRET, ["qmark.example.gov.uk"], 30, True)
+        "postgres://qmark@db.internal/qmark",
+        SECRET,
+        ["qmark.example.gov.uk"],
+        30,
+        True,
+    )
     assert cfg.describe_database() == "PostgreSQL database 'qmark' on db.internal"
     f.write_text(f.read_text() + "colour = 'blue'\n")
     with pytest.raises(config.ConfigError, match="unknown setting 'colour'"):
@@ -56,17 +68,25 @@ def test_desktop_settings_live_in_the_data_folder(tmp_path, monkeypatch):
 
 
 def test_server_mode_django_settings_are_strict(tmp_path):
-    code = ("import django.conf as c, qmark.web.settings as s; "
-            "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0, s.DEBUG, s.ALLOWED_HOSTS)")
+    code = (
+        "import django.conf as c, qmark.web.settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0, s.DEBUG, s.ALLOWED_HOSTS)"
+    )
     env = clean_env(QMARK_WEB_MODE="server", **server_env(tmp_path))
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "True True True False ['qmark.example.gov.uk']", out.stderr
-    check = subprocess.run([sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
-                           env=dict(env, DJANGO_SETTINGS_MODULE="qmark.web.settings"), capture_output=True, text=True, timeout=60)
+    check = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=dict(env, DJANGO_SETTINGS_MODULE="qmark.web.settings"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert check.returncode == 0, check.stdout + check.stderr
 
 
 # ---------------------------------------------------------------- commands
+
 
 def test_serve_server_refuses_without_settings():
     r = qmark("serve", "--server")
@@ -92,11 +112,33 @@ def test_migrate_and_users(tmp_path):
     r = qmark("migrate", "--server", env=env)
     assert r.returncode == 0 and "applied" in r.stdout, r.stderr
     assert "already up to date" in qmark("migrate", "--server", env=env).stdout
-    r = qmark("users", "add", "sam", "--org", "Ashbourne Vale SCP", "--role", "read-only", "--password-stdin", "--server",
-              env=env, stdin="short\n")
+    r = qmark(
+        "users",
+        "add",
+        "sam",
+        "--org",
+        "Ashbourne Vale SCP",
+        "--role",
+        "read-only",
+        "--password-stdin",
+        "--server",
+        env=env,
+        stdin="short\n",
+    )
     assert r.returncode == 2 and "password not accepted" in r.stderr
-    r = qmark("users", "add", "sam", "--org", "Ashbourne Vale SCP", "--role", "read-only", "--password-stdin", "--server",
-              env=env, stdin="correct horse battery staple\n")
+    r = qmark(
+        "users",
+        "add",
+        "sam",
+        "--org",
+        "Ashbourne Vale SCP",
+        "--role",
+        "read-only",
+        "--password-stdin",
+        "--server",
+        env=env,
+        stdin="correct horse battery staple\n",
+    )
     assert r.returncode == 0 and "Added sam (read-only) to Ashbourne Vale SCP (a new organisation)" in r.stdout, r.stderr
     r = qmark("users", "add", "sam", "--org", "X", "--role", "admin", "--password-stdin", "--server", env=env, stdin="x\n")
     assert r.returncode == 2 and "already an account called 'sam'" in r.stderr
@@ -112,4 +154,5 @@ def test_migrate_and_users(tmp_path):
 
 def test_models_and_migrations_agree(db):
     from django.core.management import call_command
+
     call_command("makemigrations", "reviews", "--check", "--dry-run", verbosity=0)

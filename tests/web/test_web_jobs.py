@@ -1,5 +1,6 @@
 """The background queue: runs are claimed once, processed off the request, survive restarts,
 and fail with a one-line reason naming the user's file."""
+
 from __future__ import annotations
 
 import threading
@@ -15,15 +16,19 @@ from qmark.cli import sample_path
 from qmark.web.reviews import jobs, uploads
 from qmark.web.reviews.models import AssessmentRun, AuditEvent, AuditKind, DocumentRole, Review, RunStatus
 
-pytestmark = pytest.mark.django_db(transaction=True)   # the worker and heartbeat use their own connections
+pytestmark = pytest.mark.django_db(transaction=True)  # the worker and heartbeat use their own connections
 
 
 @pytest.fixture
 def fresh_review(world):
     r = Review.objects.create(organisation=world.org_a, title="Child M (queued)", created_by=world.users["assessor_a"])
     uploads.store(r, SimpleUploadedFile("Child M final.md", sample_path().read_bytes()), DocumentRole.REPORT, world.users["assessor_a"])
-    uploads.store(r, SimpleUploadedFile("Terms of reference.md", sample_path("child_m_terms_of_reference.md").read_bytes()),
-                  DocumentRole.WORKING, world.users["assessor_a"])
+    uploads.store(
+        r,
+        SimpleUploadedFile("Terms of reference.md", sample_path("child_m_terms_of_reference.md").read_bytes()),
+        DocumentRole.WORKING,
+        world.users["assessor_a"],
+    )
     return r
 
 
@@ -40,7 +45,7 @@ def test_worker_runs_a_queued_assessment(fresh_review, world):
     assert any(p["location"]["document"] == "Terms of reference" for p in run.paragraphs)
     assert [d["name"] for d in run.documents] == ["Child M final.md", "Terms of reference.md"]
     assert AuditEvent.objects.filter(kind=AuditKind.ASSESSMENT_DONE, review_id=fresh_review.pk).exists()
-    assert jobs.Worker().run_once() is False            # nothing left
+    assert jobs.Worker().run_once() is False  # nothing left
 
 
 def test_a_run_is_claimed_by_one_worker_only(fresh_review, world):
@@ -49,6 +54,7 @@ def test_a_run_is_claimed_by_one_worker_only(fresh_review, world):
 
     def grab():
         from django.db import connections
+
         try:
             claimed.append(jobs.claim("w"))
         finally:
@@ -65,9 +71,10 @@ def test_a_run_is_claimed_by_one_worker_only(fresh_review, world):
 def test_run_left_running_by_a_crash_is_finished_after_restart(fresh_review, world):
     run = jobs.enqueue(fresh_review, world.users["assessor_a"])
     long_ago = timezone.now() - timedelta(minutes=10)
-    AssessmentRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, attempts=1, heartbeat=long_ago, started=long_ago,
-                                                   worker="crashed", progress=35)
-    assert jobs.Worker().run_once() is True            # a new worker sweeps, re-queues and runs it
+    AssessmentRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, attempts=1, heartbeat=long_ago, started=long_ago, worker="crashed", progress=35
+    )
+    assert jobs.Worker().run_once() is True  # a new worker sweeps, re-queues and runs it
     run.refresh_from_db()
     assert run.status == RunStatus.DONE and run.attempts == 2
 
@@ -82,8 +89,9 @@ def test_live_run_is_not_taken_from_its_worker(fresh_review, world):
 
 def test_run_that_keeps_crashing_fails_in_the_end(fresh_review, world):
     run = jobs.enqueue(fresh_review, world.users["assessor_a"])
-    AssessmentRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, attempts=jobs.MAX_ATTEMPTS,
-                                                   heartbeat=timezone.now() - timedelta(minutes=10))
+    AssessmentRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, attempts=jobs.MAX_ATTEMPTS, heartbeat=timezone.now() - timedelta(minutes=10)
+    )
     jobs.requeue_stale()
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED and "interrupted" in run.error
@@ -104,8 +112,10 @@ def test_assessment_does_not_block_pages(fresh_review, world):
     """Creating a review returns at once with the run queued; the page polls progress."""
     c = Client()
     c.force_login(world.users["assessor_a"])
-    r = c.post(reverse("review-create"), {"title": "Child M again", "review_type": "lcspr",
-                                          "report": SimpleUploadedFile("m.md", sample_path().read_bytes())})
+    r = c.post(
+        reverse("review-create"),
+        {"title": "Child M again", "review_type": "lcspr", "report": SimpleUploadedFile("m.md", sample_path().read_bytes())},
+    )
     assert r.status_code == 302
     page = c.get(r["Location"]).content.decode()
     assert "data-progress-url" in page and "<progress" in page and 'http-equiv="refresh"' in page

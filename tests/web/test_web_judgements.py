@@ -1,4 +1,5 @@
 """Human judgements: separate, append-only records that point at the engine's suggestion."""
+
 from __future__ import annotations
 
 import json
@@ -54,7 +55,7 @@ def test_suggestion_is_never_overwritten_and_latest_judgement_counts(world, clie
     q = st.question("q3")
     assert q.suggested == suggested
     assert q.rating.comment == "Second view, after reading 6.4."
-    assert len(q.history) == 2            # both kept
+    assert len(q.history) == 2  # both kept
 
 
 def test_evidence_accept_reject_and_add(world, client_for):
@@ -92,7 +93,7 @@ def test_question_page_shows_evidence_in_context_and_guidance(world, client_for)
     assert "<mark>" in html
     assert q.evidence[0].location.label.split(" (")[0] in html
     assert "Guidance for this question" in html and "What good looks like" in html
-    assert "Save your rating" not in html      # read-only: no form
+    assert "Save your rating" not in html  # read-only: no form
 
 
 def test_complete_locks_and_reopen_unlocks(world, client_for):
@@ -108,8 +109,7 @@ def test_complete_locks_and_reopen_unlocks(world, client_for):
 
 
 def test_judgements_are_append_only(world):
-    j = Judgement.objects.create(run=world.run, question="q1", kind=JudgementKind.RATING, value="met",
-                                 user=world.users["assessor_a"])
+    j = Judgement.objects.create(run=world.run, question="q1", kind=JudgementKind.RATING, value="met", user=world.users["assessor_a"])
     j.value = "not_met"
     with pytest.raises(AppendOnlyError):
         j.save()
@@ -131,11 +131,16 @@ def test_export_json_keeps_suggestion_and_judgement_apart(world, client_for):
     assert r["Content-Disposition"].startswith("attachment;")
     data = json.loads(r.content)
     q1 = data["questions"][0]
-    assert (q1["suggested_rating"], q1["assessor_rating"], q1["final_rating"], q1["comment"]) == (suggested, other, other, "Differs: see para 2.2.")
+    assert (q1["suggested_rating"], q1["assessor_rating"], q1["final_rating"], q1["comment"]) == (
+        suggested,
+        other,
+        other,
+        "Differs: see para 2.2.",
+    )
     assert data["assessment"]["questions"][0]["rating"] == suggested
     assert data["assessment_run"]["engine_version"] == "test"
     assert data["judgements"][0]["by"] == "assessor_a"
     html = c.get(reverse("review-export", args=[world.review.pk, "html"])).content.decode()
     assert "Differs: see para 2.2." in html and "<style>" in html
-    assert 'src="http' not in html and 'href="http' not in html      # self-contained
+    assert 'src="http' not in html and 'href="http' not in html  # self-contained
     assert AuditEvent.objects.filter(kind=AuditKind.REVIEW_EXPORTED).count() == 2

@@ -3,6 +3,7 @@ signed in without an organisation, and for nobody signed in.
 
 A review of another organisation is never found (404, never 403); within the organisation the
 role decides (403 when it does not allow the action)."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,7 +12,7 @@ from django.urls import reverse
 from qmark.web.reviews.models import Document, Judgement, Review
 
 ROLES = {"admin_a": "admin", "assessor_a": "assessor", "reader_a": "read_only"}
-ALLOWED = {   # what each role may do (see qmark.web.reviews.roles.Role)
+ALLOWED = {  # what each role may do (see qmark.web.reviews.roles.Role)
     "view": {"admin", "assessor", "read_only"},
     "edit": {"admin", "assessor"},
     "delete": {"admin"},
@@ -32,8 +33,15 @@ ENDPOINTS = [
     ("review overview", "get", lambda w: reverse("review", args=[w.review.pk]), None, "view", True, 200),
     ("progress", "get", lambda w: reverse("review-progress", args=[w.review.pk]), None, "view", True, 200),
     ("edit form", "get", lambda w: reverse("review-edit", args=[w.review.pk]), None, "edit", True, 200),
-    ("edit details", "post", lambda w: reverse("review-edit", args=[w.review.pk]),
-     lambda w: {"title": "Renamed", "reference": "", "review_type": "scr", "report_date": ""}, "edit", True, 302),
+    (
+        "edit details",
+        "post",
+        lambda w: reverse("review-edit", args=[w.review.pk]),
+        lambda w: {"title": "Renamed", "reference": "", "review_type": "scr", "report_date": ""},
+        "edit",
+        True,
+        302,
+    ),
     ("delete form", "get", lambda w: reverse("review-delete", args=[w.review.pk]), None, "delete", True, 200),
     ("delete review", "post", lambda w: reverse("review-delete", args=[w.review.pk]), {}, "delete", True, 302),
     ("assess again", "post", lambda w: reverse("review-assess", args=[w.review.pk]), {}, "edit", True, 302),
@@ -42,13 +50,34 @@ ENDPOINTS = [
     ("upload documents", "post", lambda w: reverse("documents", args=[w.review.pk]), "upload", "edit", True, 302),
     ("delete document", "post", lambda w: reverse("document-delete", args=[w.review.pk, w.reviews["a"][3].pk]), {}, "edit", True, 302),
     ("question page", "get", lambda w: reverse("question", args=[w.review.pk, "q1"]), None, "view", True, 200),
-    ("rate a question", "post", lambda w: reverse("question-rate", args=[w.review.pk, "q1"]),
-     lambda w: {"rating": "not_met", "comment": "The terms of reference say nothing about analysis."}, "edit", True, 302),
-    ("accept evidence", "post", lambda w: reverse("question-evidence", args=[w.review.pk, "q1"]),
-     lambda w: {"target": _ev_target(w), "decision": "accept"}, "edit", True, 302),
+    (
+        "rate a question",
+        "post",
+        lambda w: reverse("question-rate", args=[w.review.pk, "q1"]),
+        lambda w: {"rating": "not_met", "comment": "The terms of reference say nothing about analysis."},
+        "edit",
+        True,
+        302,
+    ),
+    (
+        "accept evidence",
+        "post",
+        lambda w: reverse("question-evidence", args=[w.review.pk, "q1"]),
+        lambda w: {"target": _ev_target(w), "decision": "accept"},
+        "edit",
+        True,
+        302,
+    ),
     ("add-evidence page", "get", lambda w: reverse("question-add-evidence", args=[w.review.pk, "q1"]), None, "edit", True, 200),
-    ("add evidence", "post", lambda w: reverse("question-add-evidence", args=[w.review.pk, "q1"]),
-     lambda w: {"paragraph": str(w.run.paragraphs[5]["index"])}, "edit", True, 302),
+    (
+        "add evidence",
+        "post",
+        lambda w: reverse("question-add-evidence", args=[w.review.pk, "q1"]),
+        lambda w: {"paragraph": str(w.run.paragraphs[5]["index"])},
+        "edit",
+        True,
+        302,
+    ),
     ("export HTML", "get", lambda w: reverse("review-export", args=[w.review.pk, "html"]), None, "view", True, 200),
     ("export JSON", "get", lambda w: reverse("review-export", args=[w.review.pk, "json"]), None, "view", True, 200),
     ("audit log", "get", lambda w: reverse("audit"), None, "admin", False, 200),
@@ -59,9 +88,15 @@ ACTORS = ["anonymous", "nomember", "admin_a", "assessor_a", "reader_a", "admin_b
 
 def _data(spec, world):
     from django.core.files.uploadedfile import SimpleUploadedFile
+
     if spec == "new_review":
-        return {"title": "Child Q", "reference": "", "review_type": "lcspr", "report_date": "",
-                "report": SimpleUploadedFile("child_q.md", b"# Child Q\n\n1.1 A paragraph of the report.\n")}
+        return {
+            "title": "Child Q",
+            "reference": "",
+            "review_type": "lcspr",
+            "report_date": "",
+            "report": SimpleUploadedFile("child_q.md", b"# Child Q\n\n1.1 A paragraph of the report.\n"),
+        }
     if spec == "upload":
         return {"working": SimpleUploadedFile("minutes.txt", b"Panel minutes.\n\nWe discussed hindsight.\n")}
     return spec(world) if callable(spec) else spec
@@ -69,11 +104,11 @@ def _data(spec, world):
 
 def expected(actor: str, need: str, scoped: bool, ok: int) -> int:
     if actor == "anonymous":
-        return 302            # to the sign-in page
+        return 302  # to the sign-in page
     if actor == "nomember":
         return 403
     if scoped and actor.endswith("_b"):
-        return 404            # another organisation's review does not exist for them
+        return 404  # another organisation's review does not exist for them
     role = ROLES.get(actor, "admin")
     return ok if role in ALLOWED[need] else 403
 

@@ -1,4 +1,5 @@
 """Sign-in, one-time links, rate limiting, CSRF, security headers, uploads, deletion, logs."""
+
 from __future__ import annotations
 
 import logging
@@ -51,10 +52,10 @@ def test_sign_in_is_rate_limited_per_account(world):
     c = Client()
     for _ in range(settings.QMARK_SIGNIN_MAX_PER_ACCOUNT):
         assert _signin(c, "assessor_a", "nope", ip="10.0.0.2").status_code == 200
-    r = _signin(c, "assessor_a", ip="10.0.0.2")            # even the right password, from that address
+    r = _signin(c, "assessor_a", ip="10.0.0.2")  # even the right password, from that address
     assert r.status_code == 429 and "Too many failed attempts" in r.content.decode()
     assert c.get("/").status_code == 302
-    assert _signin(Client(), "reader_a", ip="10.0.0.2").status_code == 302   # other accounts unaffected
+    assert _signin(Client(), "reader_a", ip="10.0.0.2").status_code == 302  # other accounts unaffected
     # limited per address: guesses from elsewhere cannot lock the owner out (issue 11)
     assert _signin(Client(), "assessor_a", ip="10.0.0.3").status_code == 302
 
@@ -77,7 +78,7 @@ def test_rate_limit_window_passes(world):
 def test_one_time_link_works_once(world):
     token = signin.create_link(world.users["admin_a"])
     assert len(token) >= 40
-    assert not SignInLink.objects.filter(token_hash=token).exists()      # only the hash is stored
+    assert not SignInLink.objects.filter(token_hash=token).exists()  # only the hash is stored
     c = Client()
     r = c.get(reverse("signin-link", args=[token]))
     assert r.status_code == 302 and c.get("/").status_code == 200
@@ -121,7 +122,7 @@ def test_csrf_is_enforced(world):
     r = c.post(reverse("review-complete", args=[world.review.pk]), {"action": "complete"})
     assert r.status_code == 403
     page = c.get(reverse("question", args=[world.review.pk, "q1"])).content.decode()
-    assert page.count('name="csrfmiddlewaretoken"') >= page.count("<form method=\"post\"")
+    assert page.count('name="csrfmiddlewaretoken"') >= page.count('<form method="post"')
 
 
 def test_security_headers(world, client_for):
@@ -163,8 +164,10 @@ def test_uploads_refuse_wrong_types_and_sizes(world, client_for, settings):
 
 def test_uploads_are_stored_privately_under_random_names(world, client_for, upload_dir):
     c = client_for("assessor_a", world)
-    r = c.post(reverse("review-create"), {"title": "Child Q", "review_type": "lcspr",
-                                          "report": SimpleUploadedFile("Child Q final report.md", b"# Child Q\n\n1.1 Text.\n")})
+    r = c.post(
+        reverse("review-create"),
+        {"title": "Child Q", "review_type": "lcspr", "report": SimpleUploadedFile("Child Q final report.md", b"# Child Q\n\n1.1 Text.\n")},
+    )
     assert r.status_code == 302
     doc = Document.objects.get(original_name="Child Q final report.md")
     assert doc.path.parent == upload_dir and doc.path.exists()
@@ -185,15 +188,16 @@ def test_deleting_a_review_removes_its_files(world, client_for, django_capture_o
     assert not any(p.exists() for p in paths)
     e = AuditEvent.objects.get(kind=AuditKind.REVIEW_DELETED)
     assert e.review_id == review.pk and e.review_title == review.title and e.actor_name == "admin_a"
-    assert world.reviews["b"][2].path.exists()        # another review's files are untouched
+    assert world.reviews["b"][2].path.exists()  # another review's files are untouched
 
 
 def test_replacing_the_report_removes_the_old_file(world, client_for, django_capture_on_commit_callbacks):
     review, run, report, working = world.reviews["a"]
     old = report.path
     with django_capture_on_commit_callbacks(execute=True):
-        r = client_for("assessor_a", world).post(reverse("documents", args=[review.pk]),
-                                                 {"report": SimpleUploadedFile("v2.md", b"# Child M v2\n\n1.1 New text.\n")})
+        r = client_for("assessor_a", world).post(
+            reverse("documents", args=[review.pk]), {"report": SimpleUploadedFile("v2.md", b"# Child M v2\n\n1.1 New text.\n")}
+        )
     assert r.status_code == 302
     assert not old.exists()
     assert [d.original_name for d in review.documents.all()] == ["v2.md", "terms.md"]
@@ -202,6 +206,7 @@ def test_replacing_the_report_removes_the_old_file(world, client_for, django_cap
 
 def test_logs_never_carry_exception_messages(caplog):
     from qmark.web.logsafe import SafeFormatter
+
     quote = "Mother told the health visitor that she was frightened"
     try:
         raise ValueError(quote)

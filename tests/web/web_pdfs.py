@@ -1,4 +1,5 @@
 """Test documents made on the fly (no binary fixtures in the repository)."""
+
 from __future__ import annotations
 
 import re

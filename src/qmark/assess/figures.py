@@ -1,5 +1,6 @@
 """Report-wide figures: how much of the analysis explains rather than describes or judges,
 how hindsight-laden it is, what kind of explanations it gives, and what it cites."""
+
 from __future__ import annotations
 
 from qmark.assess.records import Citation, Figures, Flag
@@ -9,8 +10,18 @@ from qmark.signals import Annotations
 
 ANALYSIS_ROLES = ("analysis", "findings")
 WIDER_ANALYSIS_ROLES = ("analysis", "findings", "chronology", "conclusions")
-NOT_ANALYSIS = ("front_matter", "contents", "introduction", "terms_of_reference", "method",
-                "recommendations", "references", "glossary", "appendix", "family_involvement")
+NOT_ANALYSIS = (
+    "front_matter",
+    "contents",
+    "introduction",
+    "terms_of_reference",
+    "method",
+    "recommendations",
+    "references",
+    "glossary",
+    "appendix",
+    "family_involvement",
+)
 
 
 def analysis_paragraphs(report: Report) -> list[Paragraph]:
@@ -46,23 +57,29 @@ def compute(report: Report, annotations: Annotations, currency=None) -> tuple[Fi
     for a in annotations.with_label("hindsight_judgement"):
         p = report.paragraphs[a.paragraph]
         s = report.sentences[a.sentence]
-        flags.append(Flag(kind="hindsight_judgement", location=location(report, p),
-                          quote=report.text[s.start:s.end], reason=a.reason))
+        flags.append(Flag(kind="hindsight_judgement", location=location(report, p), quote=report.text[s.start : s.end], reason=a.reason))
     for a in annotations.with_label("explanation_individual"):
         p = report.paragraphs[a.paragraph]
         s = report.sentences[a.sentence]
-        flags.append(Flag(kind="individual_explanation", location=location(report, p),
-                          quote=report.text[s.start:s.end], reason=a.reason))
+        flags.append(Flag(kind="individual_explanation", location=location(report, p), quote=report.text[s.start : s.end], reason=a.reason))
     citations: list[Citation] = []
     newest = med = None
     if currency is not None:
         for c in currency.citations:
             cp = report.paragraphs[c.paragraph] if c.paragraph is not None else None
-            citations.append(Citation(text=c.text, kind=c.kind, year=c.year, age_at_report=c.age,
-                                      entry=c.entry_id, location=location(report, cp) if cp else None))
+            citations.append(
+                Citation(
+                    text=c.text,
+                    kind=c.kind,
+                    year=c.year,
+                    age_at_report=c.age,
+                    entry=c.entry_id,
+                    location=location(report, cp) if cp else None,
+                )
+            )
         for f in currency.findings:
             fp = report.paragraphs[f.paragraph] if f.paragraph is not None else None
-            quote = report.text[f.start:f.end] if f.start is not None and f.end is not None else ""
+            quote = report.text[f.start : f.end] if f.start is not None and f.end is not None else ""
             flags.append(Flag(kind=f.kind, location=location(report, fp) if fp else None, quote=quote, reason=f.message))
         # The knowledge check's own figures: each cited work counted once.
         newest, med = currency.newest_year, currency.median_age
@@ -94,7 +111,13 @@ def _top_headings(report: Report, paras: list[Paragraph]) -> list[str]:
         if p.section is None:
             continue
         sec = report.sections[p.section]
-        top = next((report.sections[i] for i in range(sec.index, -1, -1)
-                    if report.sections[i].document == sec.document and report.sections[i].heading == sec.path[0]), sec)
+        top = next(
+            (
+                report.sections[i]
+                for i in range(sec.index, -1, -1)
+                if report.sections[i].document == sec.document and report.sections[i].heading == sec.path[0]
+            ),
+            sec,
+        )
         seen.setdefault(top.heading if top.role != "front_matter" else sec.heading, None)
     return list(seen)

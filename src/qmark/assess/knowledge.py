@@ -1,5 +1,6 @@
 """The bridge between the knowledge checks and the assessment: citations and currency findings,
 in the shape the scoring and the figures use."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,9 +37,9 @@ class CitationView:
 class KnowledgeView:
     citations: list[CitationView] = field(default_factory=list)
     findings: list[CurrencyFinding] = field(default_factory=list)
-    median_age: float | None = None   # over distinct works, as the currency check counts them
+    median_age: float | None = None  # over distinct works, as the currency check counts them
     newest_year: int | None = None
-    current: list[CitationView] = field(default_factory=list)   # current at the report's date
+    current: list[CitationView] = field(default_factory=list)  # current at the report's date
 
 
 def _date(iso: str | None) -> dt.date | None:
@@ -54,8 +55,11 @@ def assess_currency(report: Report, kb: KnowledgeBase, rules: CurrencyRules) -> 
     currency = check_currency(report, citations, when, kb, rules)
     in_force = kb.edition_in_force(when) if when else None
     figs = currency.figures
-    view = KnowledgeView(findings=list(currency.findings), median_age=figs.median_age if figs else None,
-                         newest_year=figs.newest_research_year if figs else None)
+    view = KnowledgeView(
+        findings=list(currency.findings),
+        median_age=figs.median_age if figs else None,
+        newest_year=figs.newest_research_year if figs else None,
+    )
     for c in citations:
         research = is_research(c, kb)
         age = when.year - c.year if (when and c.year) else None
@@ -87,7 +91,17 @@ def knowledge_hits(report: Report, view: KnowledgeView) -> list[Hit]:
             end = f.end if f.end is not None else report.paragraphs[f.paragraph].end
             out.append(Hit(f.kind, f.paragraph, _sentence_at(report, start), start, end, f.message, 1.0))
     for c in view.current:
-        out.append(Hit("current_citation", c.paragraph, _sentence_at(report, c.start), c.start, c.end, f"cites {c.text} ({c.year}), current at the report's date", 1.0))
+        out.append(
+            Hit(
+                "current_citation",
+                c.paragraph,
+                _sentence_at(report, c.start),
+                c.start,
+                c.end,
+                f"cites {c.text} ({c.year}), current at the report's date",
+                1.0,
+            )
+        )
     return out
 
 

@@ -32,8 +32,8 @@ class Analysis:
 
     report: Report
     annotations: Annotations = field(default_factory=Annotations)
-    hits: list[Hit] = field(default_factory=list)   # paragraph-level findings (knowledge checks)
-    knowledge: object | None = None                 # the knowledge detector's view, for the figures
+    hits: list[Hit] = field(default_factory=list)  # paragraph-level findings (knowledge checks)
+    knowledge: object | None = None  # the knowledge detector's view, for the figures
     scored: dict[str, Scored] = field(default_factory=dict)
     figures: Figures | None = None
     flags: list[Flag] = field(default_factory=list)
@@ -62,7 +62,9 @@ def to_assessment(analysis: Analysis, results: list[QuestionResult], profile: Pr
             date=report.date,
             date_source=report.date_source,
             documents=[
-                DocumentInfo(name=d.name, format=d.format, sha256=d.sha256, pages=d.pages, role="report" if d.is_main else "working_document")
+                DocumentInfo(
+                    name=d.name, format=d.format, sha256=d.sha256, pages=d.pages, role="report" if d.is_main else "working_document"
+                )
                 for d in report.documents
             ],
             pages=sum(d.pages for d in report.documents),

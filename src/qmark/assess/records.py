@@ -1,5 +1,6 @@
 """The records an assessment produces. They are what the JSON output, the HTML report and the
 web app all read, so they are versioned: SCHEMA_VERSION changes when a field's meaning does."""
+
 from __future__ import annotations
 
 from typing import Literal
@@ -36,7 +37,9 @@ class Signal(BaseModel):
 
 
 class Evidence(BaseModel):
-    id: str = Field(description="Evidence id as used in gold files: the printed paragraph number, or '#N' when the paragraph has none; prefixed 'document:' for working documents.")
+    id: str = Field(
+        description="Evidence id as used in gold files: the printed paragraph number, or '#N' when the paragraph has none; prefixed 'document:' for working documents."
+    )
     location: Location
     quote: str = Field(description="The sentence or sentences that matched.")
     start: int = Field(description="Offset of the quote in the canonical text.")
@@ -54,7 +57,9 @@ class QuestionResult(BaseModel):
     text: str = Field(description="The marker's question, word for word.")
     rating: Rating
     confidence: float = Field(ge=0, le=1, description="How likely the suggested rating is to match an experienced assessor's.")
-    needs_human_read: bool = Field(description="True when confidence is low: an assessor should read the evidence before relying on the suggestion.")
+    needs_human_read: bool = Field(
+        description="True when confidence is low: an assessor should read the evidence before relying on the suggestion."
+    )
     rationale: str = Field(description="Plain-English reasons, naming the evidence.")
     evidence: list[Evidence] = Field(description="Paragraphs that support the question, strongest first.")
     counter_evidence: list[Evidence] = Field(description="Paragraphs that count against it, strongest first.")
@@ -64,7 +69,9 @@ class QuestionResult(BaseModel):
 
 
 class Flag(BaseModel):
-    kind: str = Field(description="hindsight_judgement, individual_explanation, superseded_guidance, old_research, no_research, no_date, ...")
+    kind: str = Field(
+        description="hindsight_judgement, individual_explanation, superseded_guidance, old_research, no_research, no_date, ..."
+    )
     location: Location | None
     quote: str
     reason: str
@@ -133,7 +140,9 @@ class FrameworkInfo(BaseModel):
 class Assessment(BaseModel):
     schema_version: str = SCHEMA_VERSION
     engine_version: str
-    config_hash: str = Field(description="Hash of everything the engine loaded (the profile's files, cue lists, thresholds and models): same hash and fingerprint, same result.")
+    config_hash: str = Field(
+        description="Hash of everything the engine loaded (the profile's files, cue lists, thresholds and models): same hash and fingerprint, same result."
+    )
     fingerprint: str = Field(description="sha256 over the documents' own sha256 sums, in order.")
     created: str = Field(description="When the assessment was made (ISO 8601, UTC).")
     profile: ProfileInfo

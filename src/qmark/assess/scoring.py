@@ -1,4 +1,5 @@
 """One question: gather its signals by paragraph, weigh them, and suggest a rating."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -58,14 +59,16 @@ def _evidence(report: Report, ps: _ParagraphScore, top: float) -> Evidence:
         quote=report.text[start:end],
         start=start,
         end=end,
-        paragraph_text=report.text[p.start:p.end],
+        paragraph_text=report.text[p.start : p.end],
         quote_in_paragraph=(start - p.start, end - p.start),
         signals=signals,
         score=round(ps.score / top, 3) if top else 0.0,
     )
 
 
-def _gather(report: Report, hits: list[Hit], weights: list[SignalWeight], question: Question, elsewhere: float) -> dict[int, _ParagraphScore]:
+def _gather(
+    report: Report, hits: list[Hit], weights: list[SignalWeight], question: Question, elsewhere: float
+) -> dict[int, _ParagraphScore]:
     """Score paragraphs for one side of a question. A plain signal counts once per sentence;
     a conjunction ('a+b') counts once per paragraph that has all its parts."""
     look_in = set(question.look_in)
@@ -107,6 +110,7 @@ def _ranked(by_para: dict[int, _ParagraphScore]) -> list[_ParagraphScore]:
 @dataclass
 class Scored:
     """The measured side of a question, before thresholds: what calibration replays."""
+
     question: str
     support: float
     against: float
@@ -174,7 +178,9 @@ def _cite(ev: Evidence) -> str:
     return f"{ev.location.label}: {reason}" if reason else ev.location.label
 
 
-def _rationale(label: str, rating: str, q: Question, evidence: list[Evidence], counter: list[Evidence], scored: Scored, unsure: bool) -> str:
+def _rationale(
+    label: str, rating: str, q: Question, evidence: list[Evidence], counter: list[Evidence], scored: Scored, unsure: bool
+) -> str:
     n_sup, n_ag = len(scored.supporting), len(scored.countering)
     parts: list[str] = []
     if rating == "not_evidenced":

@@ -1,4 +1,5 @@
 """Data files that experts may want to change live here, validated where they are loaded."""
+
 from __future__ import annotations
 
 from importlib import resources

@@ -4,6 +4,7 @@ Fitting is coordinate descent over small grids, one question at a time, starting
 defaults and preferring them when two settings score the same: with a dozen reports, the
 danger is overfitting, not underfitting.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,6 +73,8 @@ def cross_validate(points: dict[str, list[Point]], base: Thresholds, folds: int 
     """Out-of-fold (rating, margin) for every (report, question): never fitted on any report of
     the same group (its writer, when the gold names one), so a writer's style cannot leak."""
     group_of = {p.report: p.group or p.report for pts in points.values() for p in pts}
+    if len(set(group_of.values())) < 2:  # one writer only: nothing to hold out by writer, so by report
+        group_of = {r: r for r in group_of}
     groups = sorted(set(group_of.values()))
     k = folds if 1 < folds < len(groups) else len(groups)
     fold_of = {g: i % k for i, g in enumerate(groups)}
@@ -118,8 +121,14 @@ def question_accuracy(held_out: list[tuple[str, bool]]) -> dict[str, float]:
     return out
 
 
-def write_thresholds(path: Path, base: Thresholds, fitted: dict[str, Cuts], table: list[tuple[float, float]],
-                     note: str, accuracy: dict[str, float] | None = None) -> None:
+def write_thresholds(
+    path: Path,
+    base: Thresholds,
+    fitted: dict[str, Cuts],
+    table: list[tuple[float, float]],
+    note: str,
+    accuracy: dict[str, float] | None = None,
+) -> None:
     default = base.default.model_dump()
     questions = {}
     for qid, cuts in fitted.items():
@@ -155,8 +164,7 @@ def main(args: argparse.Namespace) -> int:
     points = collect_points(items)
     fitted = fit(points, base)
     oof = cross_validate(points, base)
-    margins = [(m, rating == p.gold) for qid, pts in points.items() for p in pts
-               for rating, m in [oof[(p.report, qid)]]]
+    margins = [(m, rating == p.gold) for qid, pts in points.items() for p in pts for rating, m in [oof[(p.report, qid)]]]
     table = confidence_table(margins)
     accuracy = question_accuracy([(qid, oof[(p.report, qid)][0] == p.gold) for qid, pts in points.items() for p in pts])
     right = sum(ok for _, ok in margins)

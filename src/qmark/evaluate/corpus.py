@@ -1,4 +1,5 @@
 """A labelled corpus: reports with NAME.gold.json beside them, and *.jsonl labelled sentences."""
+
 from __future__ import annotations
 
 import json
@@ -49,7 +50,7 @@ class LabelledSentence(BaseModel):
     text: str = Field(min_length=1)
     labels: list[str]
     hard: str | None = Field(None, description="The kind of hard case, when the sentence is one")
-    group: str = ""   # the writer of the report it comes from (set on load), for grouped folds
+    group: str = ""  # the writer of the report it comes from (set on load), for grouped folds
 
 
 @dataclass
@@ -116,7 +117,7 @@ def read_sentence_file(path: Path) -> list[LabelledSentence]:
         try:
             s = LabelledSentence.model_validate(json.loads(line))
         except (json.JSONDecodeError, ValidationError):
-            raise CorpusError(f"{path}: line {n} is not a labelled sentence ({{\"text\": ..., \"labels\": [...]}})") from None
+            raise CorpusError(f'{path}: line {n} is not a labelled sentence ({{"text": ..., "labels": [...]}})') from None
         unknown = [label for label in s.labels if label not in PUBLIC_LABELS]
         if unknown:
             raise CorpusError(f"{path}: line {n}: unknown label '{unknown[0]}'; labels are {', '.join(PUBLIC_LABELS)}")

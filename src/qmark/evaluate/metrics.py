@@ -1,9 +1,10 @@
 """Agreement measures. Ordinal scale for kappa: met=2, partly_met=1, not_met=0, not_evidenced=0."""
+
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
 from collections import Counter
+from collections.abc import Sequence
 
 ORDINAL = {"met": 2, "partly_met": 1, "not_met": 0, "not_evidenced": 0}
 RATINGS = ("met", "partly_met", "not_met", "not_evidenced")

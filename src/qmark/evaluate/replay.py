@@ -28,7 +28,7 @@ class Point:
 class Item:
     labelled: LabelledReport
     analysis: Analysis
-    assessment: Assessment   # with the engine's own thresholds: used for evidence ranking
+    assessment: Assessment  # with the engine's own thresholds: used for evidence ranking
 
 
 def load_and_analyse(folder: Path, engine: Engine) -> list[Item]:  # noqa: D103

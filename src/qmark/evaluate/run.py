@@ -1,4 +1,5 @@
 """`qmark evaluate`: replay a labelled corpus through the real pipeline and print agreement."""
+
 from __future__ import annotations
 
 import argparse
@@ -72,8 +73,7 @@ def evaluate(folder: Path, engine: Engine | None = None, fitted: bool = False, f
             "confusion": metrics.confusion(pairs),
         }
     groups = list(by_report.values())
-    all_hits = [h for it in items for qid in qids if qid in it.labelled.gold.questions
-                for h in [_recall_at_3(it, qid)] if h is not None]
+    all_hits = [h for it in items for qid in qids if qid in it.labelled.gold.questions for h in [_recall_at_3(it, qid)] if h is not None]
     result = {
         "reports": len(items),
         "profile": engine.profile.id,
@@ -105,9 +105,12 @@ def _confidences(held_out: list[tuple[str, float, bool]], base: Thresholds, fitt
     half_a, half_b = held_out[::2], held_out[1::2]
     rows = []
     for fit_on, check in ((half_a, half_b), (half_b, half_a)):
-        t = Thresholds(default=base.default, human_read_below=base.human_read_below,
-                       confidence=confidence_table([(m, ok) for _, m, ok in fit_on]),
-                       question_accuracy=question_accuracy([(q, ok) for q, _, ok in fit_on]))
+        t = Thresholds(
+            default=base.default,
+            human_read_below=base.human_read_below,
+            confidence=confidence_table([(m, ok) for _, m, ok in fit_on]),
+            question_accuracy=question_accuracy([(q, ok) for q, _, ok in fit_on]),
+        )
         rows += [(t.confidence_for(m, q), ok) for q, m, ok in check]
     return rows
 
@@ -122,7 +125,9 @@ def calibration(rows: list[tuple[float, bool]], check_below: float = 0.6) -> dic
             stated = sum(c for c, _ in inside) / len(inside)
             observed = sum(ok for _, ok in inside) / len(inside)
             ece += len(inside) / len(rows) * abs(stated - observed)
-            bins.append({"stated": f"{lo:.0%}-{min(hi, 1):.0%}", "mean_stated": round(stated, 2), "observed": round(observed, 2), "n": len(inside)})
+            bins.append(
+                {"stated": f"{lo:.0%}-{min(hi, 1):.0%}", "mean_stated": round(stated, 2), "observed": round(observed, 2), "n": len(inside)}
+            )
     n = len(rows) or 1
     return {
         "bins": bins,
@@ -144,7 +149,12 @@ def ceiling(items: list[Item], qids: list[str]) -> dict:
             per_q[qid] = {"n": len(pairs), "exact": metrics.exact_agreement(pairs), "kappa": metrics.quadratic_kappa(pairs)}
     if not all_pairs:
         return {}
-    return {"n": len(all_pairs), "exact": metrics.exact_agreement(all_pairs), "kappa": metrics.quadratic_kappa(all_pairs), "questions": per_q}
+    return {
+        "n": len(all_pairs),
+        "exact": metrics.exact_agreement(all_pairs),
+        "kappa": metrics.quadratic_kappa(all_pairs),
+        "questions": per_q,
+    }
 
 
 def _points(ratings: Mapping[str, str]) -> int:
@@ -181,7 +191,8 @@ def invariance(items: list[Item], suggested: dict[str, dict[str, str]]) -> dict:
     mean = lambda xs: round(sum(xs) / len(xs), 1) if xs else None  # noqa: E731
     return {
         "families": len(spreads),
-        "mean_spread": mean(spreads), "max_spread": max(spreads) if spreads else None,
+        "mean_spread": mean(spreads),
+        "max_spread": max(spreads) if spreads else None,
         "gold_mean_spread": mean(gold_spreads),
         "mean_points_by_variant": {v: mean(xs) for v, xs in sorted(by_variant.items())},
         "gold_points_by_variant": {v: mean(xs) for v, xs in sorted(gold_by_variant.items())},
@@ -218,24 +229,31 @@ def _fmt(x) -> str:
 def print_result(res: dict) -> None:
     from rich.console import Console
     from rich.table import Table
+
     c = Console()
     o = res["overall"]
     c.print(f"[bold]qmark evaluate[/bold] ({res['profile']}): {res['reports']} reports, {res['mode']}, {res['seconds']} s")
-    c.print(f"Exact agreement {o['exact']:.0%} (95% CI {o['exact_ci'][0]:.0%}-{o['exact_ci'][1]:.0%}); "
-            f"quadratic-weighted kappa {o['kappa']:.2f} (95% CI {o['kappa_ci'][0]:.2f}-{o['kappa_ci'][1]:.2f}); "
-            f"evidence recall@3 {_fmt(o['recall_at_3'])}")
+    c.print(
+        f"Exact agreement {o['exact']:.0%} (95% CI {o['exact_ci'][0]:.0%}-{o['exact_ci'][1]:.0%}); "
+        f"quadratic-weighted kappa {o['kappa']:.2f} (95% CI {o['kappa_ci'][0]:.2f}-{o['kappa_ci'][1]:.2f}); "
+        f"evidence recall@3 {_fmt(o['recall_at_3'])}"
+    )
     t = Table(title="Per question")
     for col in ("Q", "n", "exact", "kappa", "recall@3", "confusion (gold → suggested: M/P/N/E)"):
         t.add_column(col)
     for qid, q in res["questions"].items():
-        conf = "  ".join(f"{g[0].upper() if g != 'not_evidenced' else 'E'}:" + "/".join(str(q['confusion'][g][p]) for p in metrics.RATINGS)
-                         for g in metrics.RATINGS)
+        conf = "  ".join(
+            f"{g[0].upper() if g != 'not_evidenced' else 'E'}:" + "/".join(str(q["confusion"][g][p]) for p in metrics.RATINGS)
+            for g in metrics.RATINGS
+        )
         t.add_row(qid, str(q["n"]), f"{q['exact']:.0%}", _fmt(q["kappa"]), _fmt(q["recall_at_3"]), conf)
     c.print(t)
     cal = res["calibration"]
     if cal["bins"]:
-        t = Table(title=f"Confidence calibration (held-out): ECE {cal['ece']:.3f}; confident misses (>=80% and wrong) "
-                        f"{cal['confident_misses']:.0%}; marked Check {cal['marked_check']:.0%}")
+        t = Table(
+            title=f"Confidence calibration (held-out): ECE {cal['ece']:.3f}; confident misses (>=80% and wrong) "
+            f"{cal['confident_misses']:.0%}; marked Check {cal['marked_check']:.0%}"
+        )
         for col in ("stated", "mean stated", "observed right", "n"):
             t.add_column(col)
         for row in cal["bins"]:
@@ -243,16 +261,21 @@ def print_result(res: dict) -> None:
         c.print(t)
     ceil = res.get("ceiling")
     if ceil:
-        c.print(f"Ceiling (writer's intended vs reader's blind ratings, {ceil['n']} ratings): exact {ceil['exact']:.0%}, "
-                f"kappa {_fmt(ceil['kappa'])}; per question: "
-                + ", ".join(f"{q} {v['exact']:.0%}" for q, v in ceil["questions"].items()))
+        c.print(
+            f"Ceiling (writer's intended vs reader's blind ratings, {ceil['n']} ratings): exact {ceil['exact']:.0%}, "
+            f"kappa {_fmt(ceil['kappa'])}; per question: " + ", ".join(f"{q} {v['exact']:.0%}" for q, v in ceil["questions"].items())
+        )
     inv = res.get("invariance")
     if inv:
-        c.print(f"Invariance over {inv['families']} families (same content, other words: variants a, b, d): mean spread of rating "
-                f"points {inv['mean_spread']} (max {inv['max_spread']}; gold {inv['gold_mean_spread']})")
-        c.print("Mean rating points by variant, qmark [gold]: " + ", ".join(
-            f"{v} {p} [{inv['gold_points_by_variant'][v]}]" for v, p in inv["mean_points_by_variant"].items())
-            + "  (a plain strong, b same in jargon, c weak in jargon, d other headings, e another case)")
+        c.print(
+            f"Invariance over {inv['families']} families (same content, other words: variants a, b, d): mean spread of rating "
+            f"points {inv['mean_spread']} (max {inv['max_spread']}; gold {inv['gold_mean_spread']})"
+        )
+        c.print(
+            "Mean rating points by variant, qmark [gold]: "
+            + ", ".join(f"{v} {p} [{inv['gold_points_by_variant'][v]}]" for v, p in inv["mean_points_by_variant"].items())
+            + "  (a plain strong, b same in jargon, c weak in jargon, d other headings, e another case)"
+        )
     s = res["sentences"]
     if s:
         t = Table(title=f"Sentence labels ({s['n']} sentences): macro-F1 {s['macro_f1']:.2f}")
@@ -269,6 +292,7 @@ def main(args: argparse.Namespace) -> int:
         res = evaluate(Path(args.folder), engine, fitted=args.fitted, folds=args.folds)
         if getattr(args, "semantic", False):
             from qmark.evaluate.semantic_eval import evaluate_semantic
+
             res["semantic"] = evaluate_semantic(Path(args.folder))
     except CorpusError as exc:
         print(f"qmark: {exc}", file=sys.stderr)
@@ -279,6 +303,7 @@ def main(args: argparse.Namespace) -> int:
     print_result(res)
     if "semantic" in res:
         from qmark.evaluate.semantic_eval import print_semantic
+
         print_semantic(res["semantic"])
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=2, default=list), encoding="utf-8")

@@ -9,6 +9,7 @@ Each of ``rules``, ``semantic`` and ``combined`` in the result has the shape of
 ``qmark.evaluate.run.evaluate_sentences()``: ``{"n", "labels": {label: {precision, recall, f1,
 support}}, "macro_f1"}``.
 """
+
 from __future__ import annotations
 
 import json
@@ -60,13 +61,15 @@ def _finite(x) -> float | None:
 def _threads() -> int | None:
     try:
         import torch
+
         return int(torch.get_num_threads())
     except Exception:  # noqa: BLE001
         return None
 
 
-def evaluate_semantic(folder: Path, folds_by_file: bool = True, folds: int = 10, seed: int = 0,
-                      l2: float | str | None = None, balanced: bool = False) -> dict:
+def evaluate_semantic(
+    folder: Path, folds_by_file: bool = True, folds: int = 10, seed: int = 0, l2: float | str | None = None, balanced: bool = False
+) -> dict:
     """Rules / semantic / combined, out of fold. folds_by_file=True: leave one file (report) out;
     False: `folds` random folds over sentences (optimistic: a report's sentences share wording).
     Raises SemanticUnavailable when the [semantic] extra is not installed."""
@@ -74,7 +77,7 @@ def evaluate_semantic(folder: Path, folds_by_file: bool = True, folds: int = 10,
 
     started = time.perf_counter()
     cold = sem.available.cache_info().currsize == 0
-    if not sem.available():             # imports torch and transformers: timed as import_seconds
+    if not sem.available():  # imports torch and transformers: timed as import_seconds
         raise sem.SemanticUnavailable(sem.INSTALL_HINT)
     import_seconds = time.perf_counter() - started if cold else None
     import numpy as np
@@ -91,7 +94,7 @@ def evaluate_semantic(folder: Path, folds_by_file: bool = True, folds: int = 10,
     was_loaded = sem.get_embedder.cache_info().currsize > 0
     embedder = sem.get_embedder()
     load_seconds = embedder.load_seconds if not was_loaded else None
-    embedder.embed(texts[:8])                         # warm-up: first call allocates
+    embedder.embed(texts[:8])  # warm-up: first call allocates
     t0 = time.perf_counter()
     E = embedder.embed(texts, sem.BATCH_SIZE)
     embed_seconds = time.perf_counter() - t0
@@ -104,7 +107,7 @@ def evaluate_semantic(folder: Path, folds_by_file: bool = True, folds: int = 10,
     else:
         tests = sem._folds(n, None, folds, seed)
         mode = f"out-of-fold ({len(tests)} random folds over sentences)"
-    semantic_pred: list[set[str]] = [set() for _ in range(n)]   # every sentence is held out once
+    semantic_pred: list[set[str]] = [set() for _ in range(n)]  # every sentence is held out once
     combined_pred: list[set[str]] = [set() for _ in range(n)]
     thresholds = []
     chosen: list[float] = []
@@ -113,8 +116,12 @@ def evaluate_semantic(folder: Path, folds_by_file: bool = True, folds: int = 10,
         train = np.flatnonzero(~test)
         held = np.flatnonzero(test)
         lab = sem.SemanticLabeller(l2=sem.DEFAULT_L2 if l2 is None else l2, balanced=balanced, seed=seed)
-        lab.fit([(texts[i], gold[i]) for i in train], groups=[groups[i] for i in train] if folds_by_file else None,
-                embeddings=E[train], rule_labels=[rules[i] for i in train])
+        lab.fit(
+            [(texts[i], gold[i]) for i in train],
+            groups=[groups[i] for i in train] if folds_by_file else None,
+            embeddings=E[train],
+            rule_labels=[rules[i] for i in train],
+        )
         p = lab.predict_proba(embeddings=E[held])
         for i, s, c in zip(held, lab.predict(proba=p), lab.combine([rules[i] for i in held], p)):
             semantic_pred[i], combined_pred[i] = s, c
@@ -122,7 +129,7 @@ def evaluate_semantic(folder: Path, folds_by_file: bool = True, folds: int = 10,
         chosen.append(float(lab.chosen_l2 or 0.0))
     fit_seconds = time.perf_counter() - t_fit
     if not all(c >= r for c, r in zip(combined_pred, rules)):
-        raise RuntimeError("the combination removed a rule label")      # never: combine() is a union
+        raise RuntimeError("the combination removed a rule label")  # never: combine() is a union
 
     ts = np.array([t for t, _ in thresholds])
     tc = np.array([t for _, t in thresholds])
@@ -133,14 +140,23 @@ def evaluate_semantic(folder: Path, folds_by_file: bool = True, folds: int = 10,
         "rules": score(gold, rules),
         "semantic": score(gold, semantic_pred),
         "combined": score(gold, combined_pred),
-        "thresholds": {label: {"semantic_median": _finite(np.median(ts[:, j])),
-                               "combined_median": _finite(np.median(tc[:, j])),
-                               "combined_off_in_folds": int(np.isinf(tc[:, j]).sum())}
-                       for j, label in enumerate(PUBLIC_LABELS)},
-        "model": {"embedding_model": sem.EMBEDDING_MODEL, "package": sem.EMBEDDING_PACKAGE, "dim": sem.DIM,
-                  "l2": sem.DEFAULT_L2 if l2 is None else l2, "balanced": balanced,
-                  "l2_chosen_in_folds": {str(v): chosen.count(v) for v in sorted(set(chosen))},
-                  "inner_folds": sem.DEFAULT_FOLDS},
+        "thresholds": {
+            label: {
+                "semantic_median": _finite(np.median(ts[:, j])),
+                "combined_median": _finite(np.median(tc[:, j])),
+                "combined_off_in_folds": int(np.isinf(tc[:, j]).sum()),
+            }
+            for j, label in enumerate(PUBLIC_LABELS)
+        },
+        "model": {
+            "embedding_model": sem.EMBEDDING_MODEL,
+            "package": sem.EMBEDDING_PACKAGE,
+            "dim": sem.DIM,
+            "l2": sem.DEFAULT_L2 if l2 is None else l2,
+            "balanced": balanced,
+            "l2_chosen_in_folds": {str(v): chosen.count(v) for v in sorted(set(chosen))},
+            "inner_folds": sem.DEFAULT_FOLDS,
+        },
         "speed": {
             "import_seconds": None if import_seconds is None else round(import_seconds, 2),
             "model_load_seconds": None if load_seconds is None else round(load_seconds, 2),
@@ -172,20 +188,30 @@ def print_semantic(res: dict, console=None) -> None:
     load = "already loaded" if sp["model_load_seconds"] is None else f"{sp['model_load_seconds']:.1f} s"
     if sp.get("import_seconds") is not None:
         load += f" (+ {sp['import_seconds']:.1f} s importing torch and transformers)"
-    c.print(f"[bold]qmark evaluate --semantic[/bold]: {res['n']} sentences from {res['reports']} reports, "
-            f"{res['mode']}, {res['seconds']} s")
-    c.print(f"Embedding: {sp['sentences_per_second']} sentences/s on {sp['torch_threads']} CPU threads "
-            f"(rules: {sp['rules_sentences_per_second']} sentences/s); model load {load}")
-    t = Table(title=f"Sentence labels, out of fold: macro-F1 rules {res['rules']['macro_f1']:.2f}, "
-                    f"semantic {res['semantic']['macro_f1']:.2f}, combined {res['combined']['macro_f1']:.2f}")
+    c.print(
+        f"[bold]qmark evaluate --semantic[/bold]: {res['n']} sentences from {res['reports']} reports, {res['mode']}, {res['seconds']} s"
+    )
+    c.print(
+        f"Embedding: {sp['sentences_per_second']} sentences/s on {sp['torch_threads']} CPU threads "
+        f"(rules: {sp['rules_sentences_per_second']} sentences/s); model load {load}"
+    )
+    t = Table(
+        title=f"Sentence labels, out of fold: macro-F1 rules {res['rules']['macro_f1']:.2f}, "
+        f"semantic {res['semantic']['macro_f1']:.2f}, combined {res['combined']['macro_f1']:.2f}"
+    )
     t.add_column("label")
     t.add_column("n", justify="right")
     for col in ("rules", "semantic", "combined"):
         t.add_column(f"{col} P/R/F1", justify="right")
     for label, v in res["rules"]["labels"].items():
-        t.add_row(label, str(v["support"]),
-                  *(" ".join(f"{res[m]['labels'][label][x]:.2f}" for x in ("precision", "recall", "f1"))
-                    for m in ("rules", "semantic", "combined")))
+        t.add_row(
+            label,
+            str(v["support"]),
+            *(
+                " ".join(f"{res[m]['labels'][label][x]:.2f}" for x in ("precision", "recall", "f1"))
+                for m in ("rules", "semantic", "combined")
+            ),
+        )
     c.print(t)
 
 

@@ -1,5 +1,6 @@
 """The framework model. A marker file that breaks these rules is refused with a message naming
 the file, the field and the problem."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,6 +14,7 @@ from qmark.report import ROLES
 
 class SignalWeight(BaseModel, extra="forbid"):
     """A signal and how much it counts. 'a+b' counts a paragraph once when it has both a and b."""
+
     signal: str
     weight: float = Field(1.0, gt=0, le=5)
 
@@ -88,8 +90,10 @@ def check_signals(fw: Framework, known: set[str], path: Path | str) -> list[str]
             for i, sw in enumerate(getattr(q, kind)):
                 for part in sw.parts:
                     if part not in known:
-                        problems.append(f"{path}: field 'questions.{q.id}.{kind}.{i}.signal': unknown signal "
-                                        f"'{part}'; known signals: {', '.join(sorted(known))}")
+                        problems.append(
+                            f"{path}: field 'questions.{q.id}.{kind}.{i}.signal': unknown signal "
+                            f"'{part}'; known signals: {', '.join(sorted(known))}"
+                        )
     return problems
 
 

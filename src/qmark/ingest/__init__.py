@@ -1,4 +1,5 @@
 """Ingestion: files in, one Report out. One reader per format, all producing Blocks."""
+
 from __future__ import annotations
 
 import hashlib
@@ -87,6 +88,7 @@ def read_text(text: str, name: str = "text", fmt: str = "md") -> Report:
     """A Report from a string (tests, the web app's pasted text)."""
     from qmark.ingest import markdown
     from qmark.ingest import text as plain
+
     reader = markdown.parse if fmt == "md" else plain.parse
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return build([(Source(name, name, fmt, digest, True), reader(text))])

@@ -3,6 +3,7 @@
 Readers know their format (pages, styles, list numbering); the builder knows the domain
 (printed paragraph numbers, section roles, sentences). Blocks are the hand-over.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,9 +17,9 @@ class Block:
     text: str
     kind: BlockKind = "paragraph"
     page: int | None = None
-    level: int = 0                # heading level (1 = top); 0 for non-headings
-    number: str | None = None     # a number the format itself supplies (Word auto-numbering)
-    in_contents: bool = False     # recognised as part of a contents page
+    level: int = 0  # heading level (1 = top); 0 for non-headings
+    number: str | None = None  # a number the format itself supplies (Word auto-numbering)
+    in_contents: bool = False  # recognised as part of a contents page
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Noise:
 @dataclass
 class ReadResult:
     """A reader's output for one file."""
+
     blocks: list[Block]
     pages: int = 0
     noise: list[Noise] | None = None

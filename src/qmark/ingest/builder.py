@@ -1,5 +1,6 @@
 """Blocks from the readers become one Report: canonical text, sections with roles, paragraphs
 with their printed numbers, and sentences, all as offsets."""
+
 from __future__ import annotations
 
 import re
@@ -23,7 +24,7 @@ _NUMBERED = re.compile(r"^\s*(\d+(\.\d+)*\.?|section \d+|part \d+)[\s:.]", re.I)
 def _front(paragraphs: list[Paragraph], doc_index: int, text: str, limit: int = 12) -> list[tuple[Paragraph, str]]:
     """The first few paragraphs of one document, with their text."""
     mine = [p for p in paragraphs if p.document == doc_index][:limit]
-    return [(p, text[p.start:p.end]) for p in mine]
+    return [(p, text[p.start : p.end]) for p in mine]
 
 
 def _pick_title(front: list[tuple[str, str]]) -> str:
@@ -42,6 +43,7 @@ def _pick_title(front: list[tuple[str, str]]) -> str:
 @dataclass
 class Source:
     """What we know about an input file before its blocks are read."""
+
     name: str
     path: str
     format: str
@@ -51,8 +53,10 @@ class Source:
 
 # Words that keep their hyphen when a line break falls after it: 'multi-\nagency' is
 # 'multi-agency', while 'assess-\nment' is 'assessment'.
-_HYPHEN_PREFIXES = frozenset("""multi inter intra non pre post co re self cross well long short
-    sub over under anti pro semi part full half out in follow step""".split())
+_HYPHEN_PREFIXES = frozenset(
+    """multi inter intra non pre post co re self cross well long short
+    sub over under anti pro semi part full half out in follow step""".split()
+)
 # Anchored at the start of a word, so a long word without a hyphen is scanned once, not once
 # per letter (the unanchored pattern was quadratic in the word's length).
 _LINE_HYPHEN = re.compile(r"(?<!\w)(\w+)-\n(?=[a-z])")
@@ -81,7 +85,7 @@ def build(inputs: list[tuple[Source, ReadResult]]) -> Report:
             parts.append(_DOC_SEP)
             pos += len(_DOC_SEP)
         doc_start = pos
-        stack: list[dict] = []   # open sections, outermost first
+        stack: list[dict] = []  # open sections, outermost first
         first_block = True
         for block in result.blocks:
             text = _clean(block.text)
@@ -101,20 +105,25 @@ def build(inputs: list[tuple[Source, ReadResult]]) -> Report:
                     stack.pop()
                 parent_role = stack[-1]["role"] if stack else ("front_matter" if not sections else "other")
                 role = "contents" if block.in_contents else section_role(text, parent_role)
-                sec = {"index": len(sections), "heading": text, "level": level, "role": role,
-                       "path": tuple(s["heading"] for s in stack) + (text,),
-                       "document": doc_index, "start": start, "end": end}
+                sec = {
+                    "index": len(sections),
+                    "heading": text,
+                    "level": level,
+                    "role": role,
+                    "path": tuple(s["heading"] for s in stack) + (text,),
+                    "document": doc_index,
+                    "start": start,
+                    "end": end,
+                }
                 sections.append(sec)
                 stack.append(sec)
-                paragraphs.append(Paragraph(len(paragraphs), start, end, doc_index, sec["index"],
-                                            block.page, None, "heading", role))
+                paragraphs.append(Paragraph(len(paragraphs), start, end, doc_index, sec["index"], block.page, None, "heading", role))  # type: ignore[arg-type]
                 continue
 
             for sec in stack:
                 sec["end"] = end
             section = stack[-1]["index"] if stack else None
-            role = stack[-1]["role"] if stack else ("front_matter" if not any(
-                x["document"] == doc_index for x in sections) else "other")
+            role = stack[-1]["role"] if stack else ("front_matter" if not any(x["document"] == doc_index for x in sections) else "other")
             if block.in_contents:
                 role = "contents"
             elif role == "contents":
@@ -122,7 +131,7 @@ def build(inputs: list[tuple[Source, ReadResult]]) -> Report:
                 role = "front_matter"
             number, number_span, body_start = None, None, start
             if block.in_contents:
-                pass   # '1. Introduction ..... 3' is a contents entry, not paragraph 1
+                pass  # '1. Introduction ..... 3' is a contents entry, not paragraph 1
             elif block.number:
                 number = block.number.strip().rstrip(".")
             else:
@@ -131,21 +140,17 @@ def build(inputs: list[tuple[Source, ReadResult]]) -> Report:
                     number = found[0]
                     number_span = (start + found[1], start + found[2])
                     body_start = start + found[2]
-            para = Paragraph(len(paragraphs), start, end, doc_index, section, block.page, number,
-                             block.kind, role, number_span)
+            para = Paragraph(len(paragraphs), start, end, doc_index, section, block.page, number, block.kind, role, number_span)
             paragraphs.append(para)
-            body = parts[-1][body_start - start:]
+            body = parts[-1][body_start - start :]
             lead = len(body) - len(body.lstrip())
             for s, e in sentences.split(body.lstrip(), base=body_start + lead):
                 sents.append(Sentence(len(sents), s, e, para.index))
         for n in result.noise or []:
             noise.append(Noise(n.text, n.page, n.reason))
         if not title and src.is_main:
-            title = _pick_title([
-                (p.kind, parts_text) for p, parts_text in _front(paragraphs, doc_index, "".join(parts))
-            ]) or result.title
-        documents.append(Document(src.name, src.path, src.format, src.sha256, doc_start, pos,
-                                  result.pages, src.is_main))
+            title = _pick_title([(p.kind, parts_text) for p, parts_text in _front(paragraphs, doc_index, "".join(parts))]) or result.title
+        documents.append(Document(src.name, src.path, src.format, src.sha256, doc_start, pos, result.pages, src.is_main))
 
     text = "".join(parts)
     report = Report(
@@ -159,7 +164,7 @@ def build(inputs: list[tuple[Source, ReadResult]]) -> Report:
     )
     main = next((d for d in documents if d.is_main), documents[0] if documents else None)
     if main is not None:
-        found = report_date(text[main.start:main.end])
-        if found:
-            report.date, report.date_source = found.isoformat(), "text"
+        dated = report_date(text[main.start : main.end])
+        if dated is not None:
+            report.date, report.date_source = dated.isoformat(), "text"
     return report

@@ -5,6 +5,7 @@ Many reviews number their paragraphs with Word's list numbering ("4.12" shown by
 present in the text), so the numbers are computed here from numbering.xml the way Word does:
 counters per list, levels restarting under a higher level, start values and overrides.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,16 +28,16 @@ OLD_DOC = "is an old Word .doc file renamed to .docx; save it as .docx or PDF an
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # an encrypted .docx is an OLE compound file
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted .docx is an OLE compound file
 
 # Bounds on what a .docx may unpack to, checked before anything is decompressed. A 300-page
 # report's XML is a few MB; its pictures are stored already compressed.
-MAX_UNPACKED_MB = 512          # all parts together, as the zip directory declares them
-MAX_XML_MB = 64                # the XML parts that are parsed
+MAX_UNPACKED_MB = 512  # all parts together, as the zip directory declares them
+MAX_XML_MB = 64  # the XML parts that are parsed
 MAX_PARTS = 10_000
-MAX_LIST_VALUE = 32_767        # Word's own limit on a list's start value
-_MAX_LVL_TEXT = 255            # a level's number text, e.g. '%1.%2.'
-_MAX_SHAPED = 3_999            # above this, letters and roman numerals are shown as digits
+MAX_LIST_VALUE = 32_767  # Word's own limit on a list's start value
+_MAX_LVL_TEXT = 255  # a level's number text, e.g. '%1.%2.'
+_MAX_SHAPED = 3_999  # above this, letters and roman numerals are shown as digits
 
 
 def _w(tag: str) -> str:
@@ -53,6 +54,7 @@ def _on(el: etree._Element | None) -> bool:
 
 
 # --- styles -----------------------------------------------------------------------------
+
 
 @dataclass
 class _Style:
@@ -125,29 +127,32 @@ class _Styles:
 
 # --- numbering --------------------------------------------------------------------------
 
+
 @dataclass
 class _Level:
     start: int = 1
     fmt: str = "decimal"
     text: str = ""
-    restart: int | None = None     # lvlRestart: restart after this (1-based) level; 0 = never
-    style: str | None = None       # pStyle: paragraph style bound to this level
-    legal: bool = False            # isLgl: show all levels as decimal
+    restart: int | None = None  # lvlRestart: restart after this (1-based) level; 0 = never
+    style: str | None = None  # pStyle: paragraph style bound to this level
+    legal: bool = False  # isLgl: show all levels as decimal
 
 
 @dataclass
 class _Num:
     abstract: str
-    starts: dict[int, int] = field(default_factory=dict)        # startOverride per level
-    levels: dict[int, _Level] = field(default_factory=dict)     # full level overrides
+    starts: dict[int, int] = field(default_factory=dict)  # startOverride per level
+    levels: dict[int, _Level] = field(default_factory=dict)  # full level overrides
 
 
 def _list_value(text: str) -> int:
     """A list's start value, refused beyond Word's limit (10^12 in roman numerals would hang)."""
     value = int(text)
     if abs(value) > MAX_LIST_VALUE:
-        raise IngestError("", f"its list numbering starts at {text[:20]}, beyond Word's limit of {MAX_LIST_VALUE}; "
-                              "the file is damaged or not a real report")
+        raise IngestError(
+            "",
+            f"its list numbering starts at {text[:20]}, beyond Word's limit of {MAX_LIST_VALUE}; the file is damaged or not a real report",
+        )
     return value
 
 
@@ -156,8 +161,9 @@ def _level(el: etree._Element) -> _Level:
     restart = _val(el.find(_w("lvlRestart")))
     text = _val(el.find(_w("lvlText"))) or ""
     if len(text) > _MAX_LVL_TEXT:
-        raise IngestError("", f"its list numbering text is {len(text):,} characters long, over Word's limit; "
-                              "the file is damaged or not a real report")
+        raise IngestError(
+            "", f"its list numbering text is {len(text):,} characters long, over Word's limit; the file is damaged or not a real report"
+        )
     return _Level(
         start=_list_value(start) if start and start.lstrip("-").isdigit() else 1,
         fmt=_val(el.find(_w("numFmt"))) or "decimal",
@@ -173,7 +179,7 @@ class _Numbering:
 
     def __init__(self, root: etree._Element | None, styles: _Styles) -> None:
         self.abstracts: dict[str, dict[int, _Level]] = {}
-        self.links: dict[str, str] = {}           # abstractNum with numStyleLink -> style id
+        self.links: dict[str, str] = {}  # abstractNum with numStyleLink -> style id
         self.nums: dict[str, _Num] = {}
         self.styles = styles
         self.counters: dict[str, list[int | None]] = {}
@@ -253,6 +259,7 @@ class _Numbering:
             k = int(m.group(1)) - 1
             ref = levels.get(k, _Level())
             n = counters[k] if counters[k] is not None else ref.start
+            assert n is not None
             fmt = "decimal" if lv.legal and k < ilvl else ref.fmt
             return _format(n, fmt)
 
@@ -277,8 +284,21 @@ def _roman(n: int) -> str:
     if n > _MAX_SHAPED:
         return str(n)
     out = ""
-    for value, numeral in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for value, numeral in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= value:
             out += numeral
             n -= value
@@ -287,8 +307,7 @@ def _roman(n: int) -> str:
 
 # --- the body walk ----------------------------------------------------------------------
 
-_SKIP = {_w("del"), _w("moveFrom"), _w("instrText"), _w("delText"), _w("rPr"), _w("pPr"),
-         f"{{{_MC}}}Fallback", _w("txbxContent")}
+_SKIP = {_w("del"), _w("moveFrom"), _w("instrText"), _w("delText"), _w("rPr"), _w("pPr"), f"{{{_MC}}}Fallback", _w("txbxContent")}
 
 
 @dataclass
@@ -297,9 +316,9 @@ class _Para:
     page: int
     style: str | None
     bold: bool
-    number: tuple[str, str] | None    # (marker as Word shows it, numFmt)
+    number: tuple[str, str] | None  # (marker as Word shows it, numFmt)
     toc: bool
-    outline: int | None               # heading level set on the paragraph itself
+    outline: int | None  # heading level set on the paragraph itself
 
 
 class _Walker:
@@ -312,11 +331,11 @@ class _Walker:
         self.page = 1
         self.pending_break = False
         self.saw_break = False
-        self.notes: list[tuple[str, str, int]] = []    # (kind, id, page) in order of reference
+        self.notes: list[tuple[str, str, int]] = []  # (kind, id, page) in order of reference
         self.note_counts = {"footnote": 0, "endnote": 0}
-        self.boxes: list[etree._Element] = []          # text boxes met inside a paragraph
-        self.start_page: int | None = None             # page of the paragraph's first text
-        self.numbered_level = 0                        # level of the last numbered heading
+        self.boxes: list[etree._Element] = []  # text boxes met inside a paragraph
+        self.start_page: int | None = None  # page of the paragraph's first text
+        self.numbered_level = 0  # level of the last numbered heading
 
     # page breaks: consecutive breaks with no content between them are one break, so that a
     # hard break and the rendered break Word records after it are not counted twice
@@ -360,11 +379,18 @@ class _Walker:
         if ppr is not None and ppr.find(_w("sectPr")) is not None:
             kind = _val(ppr.find(f"{_w('sectPr')}/{_w('type')}"))
             if kind != "continuous":
-                self._break()    # a section break starts a new page after this paragraph
+                self._break()  # a section break starts a new page after this paragraph
         if not text.strip() and number is None:
             return None
-        return _Para(text, page, style, all_bold, number, toc or self.styles.name(style).startswith("toc"),
-                     int(outline) + 1 if outline and outline.isdigit() and int(outline) < 9 else None)
+        return _Para(
+            text,
+            page,
+            style,
+            all_bold,
+            number,
+            toc or self.styles.name(style).startswith("toc"),
+            int(outline) + 1 if outline and outline.isdigit() and int(outline) < 9 else None,
+        )
 
     def _runs(self, el: etree._Element, parts: list[str], style_bold: bool) -> tuple[bool, bool]:
         """Append the text of the runs under el to parts: (all text bold, any text)."""
@@ -378,7 +404,7 @@ class _Walker:
             if tag == _w("r"):
                 rpr = child.find(_w("rPr"))
                 if rpr is not None and _on(rpr.find(_w("vanish"))):
-                    continue     # hidden text
+                    continue  # hidden text
                 b = rpr.find(_w("b")) if rpr is not None else None
                 before = len(parts)
                 self._run(child, parts)
@@ -419,9 +445,10 @@ class _Walker:
                 count = self.note_counts[kind]
                 parts.append(f"[{count if kind == 'footnote' else _roman(count).lower()}]")
             elif tag in (_w("drawing"), _w("pict"), f"{{{_MC}}}AlternateContent"):
-                self._content()     # a picture is content: a page holding only a picture counts
-                self.boxes += [box for box in child.iter(_w("txbxContent"))
-                               if not any(a.tag == f"{{{_MC}}}Fallback" for a in box.iterancestors())]
+                self._content()  # a picture is content: a page holding only a picture counts
+                self.boxes += [
+                    box for box in child.iter(_w("txbxContent")) if not any(a.tag == f"{{{_MC}}}Fallback" for a in box.iterancestors())
+                ]
 
     def _number(self, ppr: etree._Element | None, style: str | None) -> tuple[str, str] | None:
         num = ppr.find(_w("numPr")) if ppr is not None else None
@@ -441,7 +468,7 @@ class _Walker:
         boxes, self.boxes = self.boxes, []
         if para is not None and para.text.strip():
             self.blocks.append(self._block(para))
-        for box in boxes:      # text boxes (call-outs) follow the paragraph they are anchored in
+        for box in boxes:  # text boxes (call-outs) follow the paragraph they are anchored in
             self.body(box)
 
     def _block(self, para: _Para) -> Block:
@@ -461,7 +488,7 @@ class _Walker:
             return Block(shown, "heading", para.page, level=min(level, 6))
         if marker and any(c.isdigit() for c in marker):
             return Block(text, "paragraph", para.page, number=marker)
-        if marker:    # (a), i. : printed in the text, not a paragraph number
+        if marker:  # (a), i. : printed in the text, not a paragraph number
             return Block(f"{marker} {text}", "list_item", para.page)
         if fmt == "bullet" or self.styles.name(para.style).startswith("list"):
             return Block(text, "list_item", para.page)
@@ -472,7 +499,7 @@ class _Walker:
         for tr in _own(tbl, _w("tr"), (_w("tbl"),)):
             cells = list(_own(tr, _w("tc"), (_w("tr"), _w("tbl"))))
             if len(cells) == 1:
-                self.body(cells[0])    # a one-cell row is a box around ordinary paragraphs
+                self.body(cells[0])  # a one-cell row is a box around ordinary paragraphs
                 continue
             texts: list[str] = []
             page = None
@@ -507,8 +534,13 @@ def _own(el: etree._Element, tag: str, stop: tuple[str, ...]) -> Iterator[etree.
 def _looks_like_heading(text: str) -> bool:
     """A short bold line without a closing full stop, as people make headings by hand."""
     words = text.split()
-    return 0 < len(words) <= 12 and len(text) <= 120 and not re.search(r"[.;,:]$", text) \
-        and (text[:1].isupper() or text[:1].isdigit()) and not CAPTION.match(text)
+    return (
+        0 < len(words) <= 12
+        and len(text) <= 120
+        and not re.search(r"[.;,:]$", text)
+        and (text[:1].isupper() or text[:1].isdigit())
+        and not CAPTION.match(text)
+    )
 
 
 def _contents_pass(blocks: list[Block]) -> None:
@@ -517,7 +549,7 @@ def _contents_pass(blocks: list[Block]) -> None:
         if block.kind != "heading" or not is_contents_heading(block.text):
             continue
         entries = []
-        for b in blocks[i + 1:]:
+        for b in blocks[i + 1 :]:
             if b.kind == "heading" or not is_contents_entry(b.text):
                 break
             entries.append(b)
@@ -530,6 +562,7 @@ def _contents_pass(blocks: list[Block]) -> None:
 
 
 # --- notes --------------------------------------------------------------------------------
+
 
 def _note_texts(part_root: etree._Element | None, tag: str, walker: _Walker) -> dict[str, str]:
     out: dict[str, str] = {}
@@ -582,6 +615,7 @@ def _note_blocks(document: docx.document.Document, walker: _Walker) -> list[Bloc
 
 # --- entry point -------------------------------------------------------------------------------
 
+
 def _check_container(path: Path) -> None:
     with open(path, "rb") as fh:
         data = fh.read(1 << 20)
@@ -611,11 +645,14 @@ def _check_unpacked(path: Path, infos: list[zipfile.ZipInfo]) -> None:
     total = sum(i.file_size for i in infos)
     xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
     if total > MAX_UNPACKED_MB * 1048576:
-        raise IngestError(str(path), f"unpacks to {total / 1048576:,.0f} MB, over the {MAX_UNPACKED_MB} MB limit "
-                                     "for a Word document; it may be a zip bomb")
+        raise IngestError(
+            str(path),
+            f"unpacks to {total / 1048576:,.0f} MB, over the {MAX_UNPACKED_MB} MB limit for a Word document; it may be a zip bomb",
+        )
     if xml > MAX_XML_MB * 1048576:
-        raise IngestError(str(path), f"holds {xml / 1048576:,.0f} MB of XML, over the {MAX_XML_MB} MB limit "
-                                     "for a Word document; it may be a zip bomb")
+        raise IngestError(
+            str(path), f"holds {xml / 1048576:,.0f} MB of XML, over the {MAX_XML_MB} MB limit for a Word document; it may be a zip bomb"
+        )
 
 
 def read(path: Path) -> ReadResult:

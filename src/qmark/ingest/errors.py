@@ -1,4 +1,5 @@
 """Errors a person can act on: one line, naming the file and what is wrong."""
+
 from __future__ import annotations
 
 import unicodedata

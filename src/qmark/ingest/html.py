@@ -4,6 +4,7 @@ Headings, paragraphs, list items and table rows in document order; site furnitur
 styles, navigation, page header and footer) is skipped. A browser shows the numbers of an
 ordered list although they are not in the text, so those become the block's number.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,14 +20,36 @@ from qmark.ingest.text import decode
 # Real pages nest a few dozen elements deep; the walk below recurses once per level.
 MAX_DEPTH = 512
 
-_SKIP = frozenset({"script", "style", "nav", "noscript", "template", "head", "svg", "button", "form",
-                   "iframe", "select", "object"})
-_SITE_FURNITURE = frozenset({"header", "footer"})   # skipped unless part of the report itself
+_SKIP = frozenset({"script", "style", "nav", "noscript", "template", "head", "svg", "button", "form", "iframe", "select", "object"})
+_SITE_FURNITURE = frozenset({"header", "footer"})  # skipped unless part of the report itself
 _CONTENT = frozenset({"main", "article", "section"})
 _HEADINGS = {f"h{i}": i for i in range(1, 7)}
-_CONTAINERS = frozenset({"html", "body", "main", "article", "section", "div", "aside", "blockquote",
-                         "figure", "details", "center", "dl", "ul", "ol", "table", "thead", "tbody",
-                         "tfoot", "caption", "figcaption", "fieldset", "address"})
+_CONTAINERS = frozenset(
+    {
+        "html",
+        "body",
+        "main",
+        "article",
+        "section",
+        "div",
+        "aside",
+        "blockquote",
+        "figure",
+        "details",
+        "center",
+        "dl",
+        "ul",
+        "ol",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "caption",
+        "figcaption",
+        "fieldset",
+        "address",
+    }
+)
 _PARAGRAPHS = frozenset({"p", "pre", "dt", "dd", "summary"})
 _FOOTNOTE_ID = re.compile(r"^(?:fn|footnote|note|endnote)[:\-_]?(\w+)$", re.I)
 _FOOTNOTE_REF = re.compile(r"^#(?:fn|footnote|note|endnote)[:\-_]?\w+$", re.I)
@@ -88,7 +111,7 @@ def _skipped(tag: Tag) -> bool:
     header and footer were marked hidden by _prepare)."""
     if tag.name in _SKIP or tag.has_attr("hidden") or tag.get("aria-hidden") == "true":
         return True
-    return bool(re.search(r"display\s*:\s*none", tag.get("style", "") or ""))
+    return bool(re.search(r"display\s*:\s*none", str(tag.get("style", "") or "")))
 
 
 _NOT_TEXT = (Comment, Doctype, ProcessingInstruction)
@@ -109,7 +132,7 @@ def _text(el: Tag | NavigableString) -> str:
             if node.name == "br":
                 out.append("\n")
             else:
-                stack.extend(reversed(node.contents))
+                stack.extend(reversed(node.contents))  # type: ignore[arg-type]
     return "".join(out)
 
 
@@ -126,7 +149,7 @@ def _tidy(text: str) -> str:
 
 def _walk(el: Tag, blocks: list[Block], with_blocks: set[int]) -> None:
     """Blocks in document order. with_blocks: ids of the elements holding a block element."""
-    inline: list[str] = []     # loose text and inline elements between blocks
+    inline: list[str] = []  # loose text and inline elements between blocks
     for child in el.children:
         if not isinstance(child, Tag):
             if not isinstance(child, (Comment, Doctype, ProcessingInstruction)):
@@ -159,11 +182,10 @@ def _walk(el: Tag, blocks: list[Block], with_blocks: set[int]) -> None:
     _flush(inline, blocks)
 
 
-
 def _list(lst: Tag, blocks: list[Block], with_blocks: set[int]) -> None:
-    numbered = lst.name == "ol" and lst.get("type", "1") == "1" and not _NO_MARKERS.search(lst.get("style", "") or "")
+    numbered = lst.name == "ol" and lst.get("type", "1") == "1" and not _NO_MARKERS.search(str(lst.get("style", "") or ""))
     start = lst.get("start", "1")
-    n = int(start) - 1 if str(start).lstrip("-").isdigit() else 0
+    n = int(str(start)) - 1 if str(start).lstrip("-").isdigit() else 0
     step = -1 if lst.has_attr("reversed") else 1
     if lst.has_attr("reversed") and not lst.has_attr("start"):
         n = len(lst.find_all("li", recursive=False)) + 1
@@ -171,10 +193,10 @@ def _list(lst: Tag, blocks: list[Block], with_blocks: set[int]) -> None:
         if _skipped(li):
             continue
         value = li.get("value")
-        n = int(value) if value and str(value).lstrip("-").isdigit() else n + step
+        n = int(str(value)) if value and str(value).lstrip("-").isdigit() else n + step
         own = [c for c in li.children if not (isinstance(c, Tag) and c.name in ("ol", "ul", "table"))]
-        text = _tidy("".join(_text(c) for c in own)).rstrip("\u21a9\ufe0e\u2191 ")
-        note = _FOOTNOTE_ID.match(li.get("id", "") or "")
+        text = _tidy("".join(_text(c) for c in own)).rstrip("\u21a9\ufe0e\u2191 ")  # type: ignore[arg-type]
+        note = _FOOTNOTE_ID.match(str(li.get("id", "") or ""))
         if text:
             if note:
                 kind: BlockKind = "footnote"

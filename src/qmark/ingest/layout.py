@@ -7,6 +7,7 @@ wrapped lines into paragraphs and finds headings. Everything here is a heuristic
 strings; a blank line is the strongest paragraph boundary a reader can hand over (the PDF
 reader turns large vertical gaps into blank lines).
 """
+
 from __future__ import annotations
 
 import math
@@ -19,23 +20,27 @@ from qmark.segment.roles import role_of
 
 # --- furniture ------------------------------------------------------------------------
 
-MAX_PAGES = 2_000         # more pages than any review; a bigger file is refused, not read for minutes
-_ZONE = 3                 # top/bottom lines of a page where furniture is looked for
-_RECUR_SHARE = 0.4        # share of pages a line must recur on to be a running header/footer
+MAX_PAGES = 2_000  # more pages than any review; a bigger file is refused, not read for minutes
+_ZONE = 3  # top/bottom lines of a page where furniture is looked for
+_RECUR_SHARE = 0.4  # share of pages a line must recur on to be a running header/footer
 
 # Government Security Classification markings (and the older GPMS ones) as printed.
-_MARKING = (r"OFFICIAL(?:[\s:\-\u2013\u2014]*SENSITIVE)?|RESTRICTED|STRICTLY CONFIDENTIAL|"
-            r"CONFIDENTIAL|NOT PROTECTIVELY MARKED|PROTECT|IN CONFIDENCE|UNCLASSIFIED")
+_MARKING = (
+    r"OFFICIAL(?:[\s:\-\u2013\u2014]*SENSITIVE)?|RESTRICTED|STRICTLY CONFIDENTIAL|"
+    r"CONFIDENTIAL|NOT PROTECTIVELY MARKED|PROTECT|IN CONFIDENCE|UNCLASSIFIED"
+)
 _CLASSIFICATION = re.compile(rf"^(?:{_MARKING})(?:\s*[\-\u2013\u2014:|/]\s*.{{0,80}})?$")
 _CLASSIFICATION_ALONE = re.compile(rf"^(?:{_MARKING})$", re.I)
 _PAGE_NUMBER = re.compile(
     r"^(?:"
-    r"(?:page|pg\.?|p\.)\s*\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?"      # Page 7, Page 7 of 31, p. 7
-    r"|[\-\u2013\u2014]\s*\d{1,3}\s*[\-\u2013\u2014]"               # - 7 -
-    r"|\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?"                           # 7, 7 of 31, 7/31 (not a year)
-    r"|\d{1,3}\s*\|\s*page|page\s*\|\s*\d{1,3}"                      # 7 | Page
-    r")$", re.I)
-_ROMAN_PAGE = re.compile(r"^(?=[ivxl])(?:xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")   # front matter: iv
+    r"(?:page|pg\.?|p\.)\s*\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?"  # Page 7, Page 7 of 31, p. 7
+    r"|[\-\u2013\u2014]\s*\d{1,3}\s*[\-\u2013\u2014]"  # - 7 -
+    r"|\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?"  # 7, 7 of 31, 7/31 (not a year)
+    r"|\d{1,3}\s*\|\s*page|page\s*\|\s*\d{1,3}"  # 7 | Page
+    r")$",
+    re.I,
+)
+_ROMAN_PAGE = re.compile(r"^(?=[ivxl])(?:xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")  # front matter: iv
 _STRICT_PAGE_NUMBER = re.compile(r"^page\s+(\d{1,3})(?:\s+of\s+\d{1,3})?$", re.I)
 _SEPARATOR = re.compile(r"^[\s_\-\u2013\u2014=*.\u00b7~]{3,}$")
 
@@ -47,11 +52,12 @@ _CONTENTS_HEADING = re.compile(r"^(?:table of )?contents(?: page)?:?$", re.I)
 # definition) it backtracks cubically on a long line of dots.
 _CONTENTS_ENTRY_DEFINITION = (
     r"^(?P<title>.*?[A-Za-z].*?)\s*(?:(?:\.\s*){2,}|\u2026+\s*|_{3,}\s*|\s)\s*"
-    r"(?P<page>\d{1,3}|[ivxlc]{1,6})$")
+    r"(?P<page>\d{1,3}|[ivxlc]{1,6})$"
+)
 _PAGE_TOKEN = re.compile(r"(?:\d+|[ivxlc]+)$")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _LEADER_TAIL = re.compile(r"[.\s]*$")
-_CONTENTS_PAGES = 4       # a contents page sits within the first few pages
+_CONTENTS_PAGES = 4  # a contents page sits within the first few pages
 
 # --- paragraphs and headings ------------------------------------------------------------
 
@@ -59,17 +65,19 @@ _TERMINAL = re.compile(r"[.?!\u2026][\"'\u201d\u2019)\]]*$")
 _NOT_HEADING_END = re.compile(r"[.;,:?!]$")
 _BULLET = re.compile(
     r"^(?:[\u2022\u25cf\u25aa\u25a0\u25e6\u25cb\u00b7\u2023\u2043*\-\u2013\u2014>]"
-    r"|o(?=\s)|\(?[a-z]\)|\([ivx]{1,4}\)|[a-z]\.(?=\s))\s*(?=\S)")
+    r"|o(?=\s)|\(?[a-z]\)|\([ivx]{1,4}\)|[a-z]\.(?=\s))\s*(?=\S)"
+)
 _NUMBERED_HEADING = re.compile(
     r"^(?:(?:section|part|chapter)\s+)?(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?:\.|:|\s+[\-\u2013\u2014:])?"
-    r"\s+(?P<rest>\S.*)$", re.I)
+    r"\s+(?P<rest>\S.*)$",
+    re.I,
+)
 _APPENDIX_HEADING = re.compile(r"^(?:appendix|annex|annexe|schedule)\s+(?:[A-Z]|\d{1,2}|[IVX]{1,4})\b", re.I)
 # Words after which a number starting the next line is a cross-reference, not a new paragraph.
 _REFERENCE_WORDS = frozenset(
-    "para paras paragraph paragraphs section sections page pages chapter see at in of to and "
-    "or under per with from".split())
-_DATE_START = re.compile(
-    r"^\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+    "para paras paragraph paragraphs section sections page pages chapter see at in of to and or under per with from".split()
+)
+_DATE_START = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 _SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with via vs".split())
 # Unnumbered headings with these roles start a top-level section even in a numbered report.
 _TOP_ROLES = frozenset({"contents", "references", "glossary", "appendix"})
@@ -79,13 +87,27 @@ _TOP_ROLES = frozenset({"contents", "references", "glossary", "appendix"})
 _FOOTNOTE_START = re.compile(r"^(?P<num>\d{1,2})\s*(?=[A-Z\"'\u2018\u201c(]|www\.|https?:)(?P<text>.+)$")
 _CITATION_CUE = re.compile(
     r"\b(?:1[89]\d\d|20\d\d)\b|https?:|www\.|\bet al\b|\bibid\b|\bop\.? cit|\bHM Government\b|"
-    r"\bDepartment\b|\bGuidance\b|\bAct\b|\bReport\b|\bReview\b|\bJournal\b|\bp\.\s?\d|\bSee\b")
-_FOOTNOTE_WINDOW = 10     # footnotes sit within the last lines of a page
+    r"\bDepartment\b|\bGuidance\b|\bAct\b|\bReport\b|\bReview\b|\bJournal\b|\bp\.\s?\d|\bSee\b"
+)
+_FOOTNOTE_WINDOW = 10  # footnotes sit within the last lines of a page
 
 # Ligatures, and bullets drawn from the Symbol/Wingdings fonts (private-use code points).
-_NORMALISE = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
-                            "\ufb04": "ffl", "\u00a0": " ", "\t": " ", "\uf0b7": "\u2022",
-                            "\uf0a7": "\u25aa", "\uf076": "\u2022", "\uf0d8": "\u2022", "\uf0fc": "\u2022"})
+_NORMALISE = str.maketrans(
+    {
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\u00a0": " ",
+        "\t": " ",
+        "\uf0b7": "\u2022",
+        "\uf0a7": "\u25aa",
+        "\uf076": "\u2022",
+        "\uf0d8": "\u2022",
+        "\uf0fc": "\u2022",
+    }
+)
 
 
 @dataclass
@@ -94,20 +116,21 @@ class _Line:
     page: int
     blank: bool = False
     first_on_page: bool = False
-    contents: str | None = None   # "heading", "entry" or "wrap" (an entry's wrapped title)
+    contents: str | None = None  # "heading", "entry" or "wrap" (an entry's wrapped title)
 
 
 @dataclass
 class _State:
     """What the walk over the lines carries along."""
+
     width: int
     paged: bool
     blocks: list[Block] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)      # the paragraph being built
+    lines: list[str] = field(default_factory=list)  # the paragraph being built
     page: int = 0
     kind: BlockKind = "paragraph"
-    notes: list[Block] = field(default_factory=list)    # footnotes waiting for a paragraph to end
-    numbered_level: int = 0                             # level of the last numbered heading
+    notes: list[Block] = field(default_factory=list)  # footnotes waiting for a paragraph to end
+    numbered_level: int = 0  # level of the last numbered heading
 
 
 def pages_to_blocks(pages: list[list[str]], paged: bool) -> tuple[list[Block], list[Noise]]:
@@ -132,6 +155,7 @@ def pages_to_blocks(pages: list[list[str]], paged: bool) -> tuple[list[Block], l
 
 # --- cleaning and furniture ---------------------------------------------------------------
 
+
 def _clean(line: str) -> str:
     line = line.translate(_NORMALISE).replace("\x00", "").strip()
     # A soft hyphen (pdfium reports U+FFFE or U+0002) at a line end is a word broken across lines.
@@ -143,8 +167,7 @@ def _clean(line: str) -> str:
 def _infer_pages(lines: list[str]) -> list[list[str]] | None:
     """Pages in text without form feeds, from 'Page N of M' lines with rising N (text copied
     out of a PDF keeps them)."""
-    hits = [(i, int(m.group(1))) for i, line in enumerate(lines)
-            if (m := _STRICT_PAGE_NUMBER.match(line))]
+    hits = [(i, int(m.group(1))) for i, line in enumerate(lines) if (m := _STRICT_PAGE_NUMBER.match(line))]
     if len(hits) < 2 or any(b[1] <= a[1] for a, b in zip(hits, hits[1:])):
         return None
     filled = [i for i, line in enumerate(lines) if line]
@@ -177,7 +200,7 @@ def _furniture(line: str, recurring: set[str], upper: bool, paged: bool) -> str 
     if _CLASSIFICATION.match(line) or _CLASSIFICATION_ALONE.match(line):
         return "classification"
     if (_PAGE_NUMBER.match(line) or _ROMAN_PAGE.match(line)) and (paged or _STRICT_PAGE_NUMBER.match(line)):
-        return "page_number"     # in unpaged text a lone number may be anything
+        return "page_number"  # in unpaged text a lone number may be anything
     if _signature(line) in recurring:
         return "running_header" if upper else "running_footer"
     return None
@@ -193,11 +216,11 @@ def _remove_furniture(pages: list[list[str]], paged: bool, noise: list[Noise]) -
         drop: dict[int, str] = {}
         middle = filled[len(filled) // 2] if filled else 0
         for order in (filled, filled[::-1]):
-            in_run = True     # every line so far from this edge was furniture
+            in_run = True  # every line so far from this edge was furniture
             for rank, i in enumerate(order):
                 reason = _furniture(lines[i], recurring, i < middle, paged)
                 if rank >= _ZONE and (reason is None or not in_run or rank >= _ZONE + 2):
-                    break     # past the zone, only a short unbroken run of furniture goes on
+                    break  # past the zone, only a short unbroken run of furniture goes on
                 if reason is not None:
                     drop.setdefault(i, reason)
                 in_run = in_run and reason is not None
@@ -217,6 +240,7 @@ def _typical_width(pages: list[list[str]]) -> int:
 
 # --- footnote detection ----------------------------------------------------------------
 
+
 def _footnotes(lines: list[str], last_note: int) -> tuple[list[str], list[tuple[int, str]]]:
     """Split numbered notes off the bottom of a page's body lines: (body, [(number, text)])."""
     filled = [i for i, line in enumerate(lines) if line]
@@ -226,10 +250,10 @@ def _footnotes(lines: list[str], last_note: int) -> tuple[list[str], list[tuple[
             continue
         first_number, first_text = notes[0]
         if not (first_number == 1 or last_note < first_number <= last_note + 3):
-            continue   # footnote numbers run on through a report
+            continue  # footnote numbers run on through a report
         before = [lines[i] for i in filled if i < s]
         if before and not (lines[s - 1] == "" or _TERMINAL.search(before[-1])):
-            continue   # the candidate continues a sentence: body text, not a note
+            continue  # the candidate continues a sentence: body text, not a note
         marker = _marker(first_number).search(" ".join(before))
         heading_like = len(first_text.split()) <= 4 and role_of(first_text) is not None
         if heading_like or not (marker or _CITATION_CUE.search(first_text)):
@@ -273,6 +297,7 @@ def _parse_notes(lines: list[str]) -> list[tuple[int, str]]:
 
 # --- the line stream --------------------------------------------------------------------
 
+
 def _flatten(pages: list[list[str]]) -> tuple[list[_Line], dict[int, list[Block]]]:
     """All body lines in order, with footnotes taken out and kept per page."""
     lines: list[_Line] = []
@@ -286,7 +311,7 @@ def _flatten(pages: list[list[str]]) -> tuple[list[_Line], dict[int, list[Block]
         # Blank lines at a page's top and bottom are margins, not paragraph breaks: a
         # paragraph may run on over the page break.
         filled = [i for i, text in enumerate(body) if text]
-        body = body[filled[0]:filled[-1] + 1] if filled else []
+        body = body[filled[0] : filled[-1] + 1] if filled else []
         lines += [_Line(text, number, blank=not text, first_on_page=i == 0) for i, text in enumerate(body)]
     return lines, notes
 
@@ -299,7 +324,7 @@ def _mark_contents(lines: list[_Line]) -> None:
         if line.blank or not _CONTENTS_HEADING.match(line.text):
             continue
         marks: dict[int, str] = {}
-        pending: list[int] = []     # wrapped entry titles waiting for their page number
+        pending: list[int] = []  # wrapped entry titles waiting for their page number
         for i in range(h + 1, len(lines)):
             cur = lines[i]
             if cur.page > line.page + 2:
@@ -307,7 +332,7 @@ def _mark_contents(lines: list[_Line]) -> None:
             if cur.blank:
                 continue
             if cur.first_on_page and cur.page != line.page and not _contents_entry(cur.text):
-                break     # the contents went on to a second page only if it starts with an entry
+                break  # the contents went on to a second page only if it starts with an entry
             if _contents_entry(cur.text):
                 marks.update({j: "wrap" for j in pending})
                 marks[i] = "entry"
@@ -324,9 +349,9 @@ def _mark_contents(lines: list[_Line]) -> None:
 
 
 def _walk(lines: list[_Line], notes: dict[int, list[Block]], st: _State) -> None:
-    prev: _Line | None = None       # previous non-blank line
-    gap = True                      # a blank line (or the start) since prev
-    wrapped: list[str] = []         # a contents entry's title wrapped over lines
+    prev: _Line | None = None  # previous non-blank line
+    gap = True  # a blank line (or the start) since prev
+    wrapped: list[str] = []  # a contents entry's title wrapped over lines
     for i, line in enumerate(lines):
         continuing = False
         if line.first_on_page:
@@ -334,7 +359,7 @@ def _walk(lines: list[_Line], notes: dict[int, list[Block]], st: _State) -> None
             if not continuing:
                 _flush(st)
             for page in [p for p in notes if p < line.page]:
-                st.notes.extend(notes.pop(page))   # shown once the paragraph in hand ends
+                st.notes.extend(notes.pop(page))  # shown once the paragraph in hand ends
             if not st.lines:
                 _flush(st)
         if line.blank:
@@ -342,8 +367,7 @@ def _walk(lines: list[_Line], notes: dict[int, list[Block]], st: _State) -> None
             gap = True
             continue
         nxt = _next_line(lines, i)
-        boundary = not continuing and (gap or prev is None or line.first_on_page
-                                       or bool(_TERMINAL.search(prev.text)))
+        boundary = not continuing and (gap or prev is None or line.first_on_page or bool(_TERMINAL.search(prev.text)))
         if line.contents:
             _flush(st)
             wrapped = _contents_line(st, line, wrapped)
@@ -439,7 +463,7 @@ def _starts_numbered(text: str, prev: _Line | None, gap: bool) -> bool:
     found = find_number(text)
     if not found:
         return False
-    rest = text[found[2]:].lstrip()
+    rest = text[found[2] :].lstrip()
     if not rest or rest[:1].islower():
         return False
     if gap or prev is None or _TERMINAL.search(prev.text) or prev.text.endswith(":"):
@@ -450,6 +474,7 @@ def _starts_numbered(text: str, prev: _Line | None, gap: bool) -> bool:
 
 
 # --- headings ---------------------------------------------------------------------------
+
 
 def _is_caps(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
@@ -489,15 +514,15 @@ def _heading_level(text: str, boundary: bool, gap: bool, nxt: _Line | None, st: 
     """The heading level of a line, or None when it is not a heading. `boundary`: the line
     starts a new unit; `gap`: a blank line comes before it."""
     words = text.split()
-    alone = gap and nxt is None     # blank lines on both sides
+    alone = gap and nxt is None  # blank lines on both sides
     if not 1 <= len(words) <= 12 or _NOT_HEADING_END.search(text.rstrip("?" if alone else "")):
         return None
     if CAPTION.match(text):
-        return None      # 'Table 1: Agencies involved' labels a table; it does not open a section
+        return None  # 'Table 1: Agencies involved' labels a table; it does not open a section
     if st.width >= 40 and len(text) >= 0.75 * st.width:
-        return None      # headings are short; a full line is prose
+        return None  # headings are short; a full line is prose
     if nxt is not None and nxt.text[:1].islower():
-        return None      # the line runs on: a wrapped sentence
+        return None  # the line runs on: a wrapped sentence
     # Isolated: nothing follows directly, or what follows is a new paragraph or full prose.
     isolated = nxt is None or _starts_numbered(nxt.text, None, True) or len(nxt.text) >= 0.6 * st.width
     numbered = heading_number(text)
@@ -558,7 +583,7 @@ def _contents_entry(text: str) -> bool:
     token = page.group()
     if len(token) > (3 if token[0].isdigit() else 6):
         return False
-    rest = text[:page.start()]
+    rest = text[: page.start()]
     if not _ASCII_LETTER.search(rest):
         return False
     if rest[-1:].isspace():

@@ -1,5 +1,6 @@
 """Markdown reader. markdown-it gives the block structure; we keep each block's source text
 (so printed paragraph numbers such as '23.' survive, which list rendering would renumber)."""
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,7 @@ _FOOTNOTE_DEF = re.compile(r"^\[\^([^\]]+)\]:\s*")
 _FOOTNOTE_REF = re.compile(r"\[\^([^\[\]]+)\]")
 _LINK = re.compile(r"!?\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 _HTML_TAG = re.compile(r"<[^<>\n]+>")
-_DELIMITERS = ("**", "__", "*", "_", "`")     # tried in this order at each position
+_DELIMITERS = ("**", "__", "*", "_", "`")  # tried in this order at each position
 _DELIMITER_START = re.compile(r"[*_`]")
 
 
@@ -61,7 +62,7 @@ def _strip_emphasis(text: str) -> str:
             if nl < len(newlines) and newlines[nl] < j:
                 continue
             out.append(text[pos:i])
-            out.append(text[i + k:j])
+            out.append(text[i + k : j])
             pos = i = j + k
             matched = True
             break
@@ -134,7 +135,7 @@ def parse(source: str) -> ReadResult:
             content = tokens[i + 1].content
             m = _FOOTNOTE_DEF.match(content)
             if m:
-                blocks.append(Block(f"[{m.group(1)}] " + _inline(content[m.end():]), "footnote"))
+                blocks.append(Block(f"[{m.group(1)}] " + _inline(content[m.end() :]), "footnote"))
             else:
                 blocks.append(Block(_inline(content), "paragraph"))
             i += 3

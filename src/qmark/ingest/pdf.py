@@ -5,6 +5,7 @@ run's position (from the boxes of its first and last characters) lets us put the
 reading order, rejoin runs that share a line (table cells, superscript note markers), and turn
 the vertical gaps between paragraphs into the blank lines the layout rules rely on.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,9 +23,9 @@ PASSWORD = "is password-protected; remove the password and try again"
 DAMAGED = "is not a valid PDF or is damaged"
 SCANNED = "has no text layer: it looks scanned and needs OCR before qmark can read it"
 
-_ERR_PASSWORD, _ERR_SECURITY = 4, 5      # pdfium's FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY
-_MIN_TEXT_CHARS = 20                     # a page with fewer visible characters has no text layer
-_GAP_FACTOR = 1.3                        # line pitch this much above the usual one: a paragraph gap
+_ERR_PASSWORD, _ERR_SECURITY = 4, 5  # pdfium's FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY
+_MIN_TEXT_CHARS = 20  # a page with fewer visible characters has no text layer
+_GAP_FACTOR = 1.3  # line pitch this much above the usual one: a paragraph gap
 _RUN_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -73,8 +74,7 @@ def _pages_with_text(pages: list[list[str]], noise: list[Noise]) -> int:
         if n.page is not None:
             furniture[n.page] = furniture.get(n.page, 0) + len(n.text.replace(" ", ""))
     visible = [sum(len(line.replace(" ", "")) for line in lines) for lines in pages]
-    return sum(1 for number, chars in enumerate(visible, start=1)
-               if chars - furniture.get(number, 0) >= _MIN_TEXT_CHARS)
+    return sum(1 for number, chars in enumerate(visible, start=1) if chars - furniture.get(number, 0) >= _MIN_TEXT_CHARS)
 
 
 def _check_envelope(path: Path) -> None:
@@ -149,7 +149,7 @@ def _lines(runs: list[_Run]) -> list[str]:
     """Runs grouped into visual lines, top to bottom, with blank lines at paragraph gaps."""
     rows: list[list[_Run]] = []
     for run in sorted(runs, key=lambda r: (-r.top, r.left)):
-        for row in rows[-3:]:   # a run shares a line with one of the last few lines, if any
+        for row in rows[-3:]:  # a run shares a line with one of the last few lines, if any
             if _same_line(row[0], run):
                 row.append(run)
                 break

@@ -1,5 +1,6 @@
 """Plain-text reader. Text exported from PDFs often keeps form feeds between pages and the
 running headers and footers; the layout module recognises both, as it does for PDFs."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -4,6 +4,7 @@ currency thresholds: pydantic models over the YAML files in qmark/data, validate
 A bad data file raises DataFileError with one line naming the file, the entry and the field, so
 an expert editing the YAML can find the mistake without reading a traceback.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,6 +27,7 @@ class _Strict(BaseModel):
 
 # ---------------------------------------------------------------- knowledge base
 
+
 class Edition(_Strict):
     id: str = Field(pattern=_ID)
     year: int = Field(ge=1990, le=2100)
@@ -34,11 +36,11 @@ class Edition(_Strict):
     published: dt.date
     in_force_from: dt.date
     in_force_until: dt.date | None = None
-    transition_until: dt.date | None = None   # the previous edition's arrangements ran on until then
+    transition_until: dt.date | None = None  # the previous edition's arrangements ran on until then
     updated: str | None = None
     case_review_chapter: int = Field(ge=1)
     case_review_subject: str
-    other_years: list[int] = []           # years of updates people cite the edition by
+    other_years: list[int] = []  # years of updates people cite the edition by
     note: str | None = None
     aliases: list[str] = []
 
@@ -69,7 +71,7 @@ class Milestone(_Strict):
 class Research(_Strict):
     id: str = Field(pattern=_ID)
     authors: list[str] = Field(min_length=1)
-    et_al: bool = False                    # further authors not listed
+    et_al: bool = False  # further authors not listed
     year: int = Field(ge=1900, le=2100)
     title: str
     gist: str
@@ -181,8 +183,7 @@ class KnowledgeBase(_Strict):
 
 
 # Title words too common in this field to tell two works apart.
-_COMMON = frozenset("safeguarding children child review reviews analysis serious national practice "
-                    "protection learning report".split())
+_COMMON = frozenset("safeguarding children child review reviews analysis serious national practice protection learning report".split())
 
 
 def _stems(text: str) -> set[str]:
@@ -207,9 +208,17 @@ def _check_knowledge_base(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
         seen.add(e.id)
     for prev, ed in zip(kb.editions, kb.editions[1:]):
         if ed.in_force_from <= prev.in_force_from:
-            problems.append((ed.id, "in_force_from", f"{ed.in_force_from} is not after the previous edition's ({prev.id}, {prev.in_force_from}); editions must be in date order"))
+            problems.append(
+                (
+                    ed.id,
+                    "in_force_from",
+                    f"{ed.in_force_from} is not after the previous edition's ({prev.id}, {prev.in_force_from}); editions must be in date order",
+                )
+            )
         if prev.in_force_until != ed.in_force_from:
-            problems.append((prev.id, "in_force_until", f"should be {ed.in_force_from}, the date the next edition ({ed.id}) came into force"))
+            problems.append(
+                (prev.id, "in_force_until", f"should be {ed.in_force_from}, the date the next edition ({ed.id}) came into force")
+            )
     if kb.editions[-1].in_force_until is not None:
         problems.append((kb.editions[-1].id, "in_force_until", "the latest edition has no end date"))
     for ed in kb.editions:
@@ -225,6 +234,7 @@ def _check_knowledge_base(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
 
 
 # ---------------------------------------------------------------- guidance
+
 
 class Obstacle(_Strict):
     obstacle: str
@@ -293,6 +303,7 @@ def check_guidance(g: Guidance, kb: KnowledgeBase, question_ids: list[str]) -> l
 
 # ---------------------------------------------------------------- currency thresholds
 
+
 class ResearchRules(_Strict):
     recent_years: int = Field(ge=1, le=50)
     old_years: int = Field(ge=1, le=100)
@@ -319,6 +330,7 @@ def _check_rules(rules: CurrencyRules, kb: KnowledgeBase) -> list[tuple[str, str
 
 
 # ---------------------------------------------------------------- loading
+
 
 def _where(raw: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
     """(entry, field) for an error location: list items are named by their id, not their index."""

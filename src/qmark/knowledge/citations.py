@@ -15,6 +15,7 @@ Styles recognised:
   of Working Together", "HM Government (2018) Working Together..."), and titles or aliases of
   knowledge-base entries ("the Munro Review", "Pathways to harm, pathways to protection").
 """
+
 from __future__ import annotations
 
 import re
@@ -28,38 +29,42 @@ KINDS = ("author_year", "numbered", "footnote", "guidance")
 
 @dataclass(frozen=True)
 class Citation:
-    paragraph: int           # Paragraph.index of where the citation is made
-    start: int               # offsets into report.text
+    paragraph: int  # Paragraph.index of where the citation is made
+    start: int  # offsets into report.text
     end: int
     text: str
-    kind: str                # author_year, numbered, footnote, guidance
+    kind: str  # author_year, numbered, footnote, guidance
     year: int | None
-    entry_id: str | None     # knowledge-base id, when the citation could be resolved
-    as_current: bool         # the sentence presents it as current (guidance in force now)
-    author: str | None = None      # first author or body, as written
-    reference: str | None = None   # numbered/footnote: the reference or note it points to
+    entry_id: str | None  # knowledge-base id, when the citation could be resolved
+    as_current: bool  # the sentence presents it as current (guidance in force now)
+    author: str | None = None  # first author or body, as written
+    reference: str | None = None  # numbered/footnote: the reference or note it points to
 
 
 # ---------------------------------------------------------------- patterns
 
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _YEARS = rf"{_YEAR}[a-z]?(?:\s*,\s*{_YEAR}[a-z]?)*"
-_MONTHS = ("january february march april may june july august september october november december "
-           "jan feb mar apr jun jul aug sep sept oct nov dec").split()
+_MONTHS = (
+    "january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 # A surname: capitalised, with at least one lower-case letter (so agency acronyms are not taken
 # for authors), allowing McX, O'X, double-barrelled names and name particles.
 # Possessive quantifiers and atomic groups keep the matchers linear on long runs of capitalised
 # words, where plain backtracking would explode.
-_NAME = (r"(?:(?:van|von|de|der|den|du|le|la|da|di)\s+)*+(?=[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’\-]*?[a-zà-öø-ÿ])"
-         r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’\-]++")
+_NAME = (
+    r"(?:(?:van|von|de|der|den|du|le|la|da|di)\s+)*+(?=[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’\-]*?[a-zà-öø-ÿ])"
+    r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’\-]++"
+)
 _PAGES = r"(?:\s*[,:]\s*(?:p|pp|para|paras|ch|chapter)\.?\s*[\divxl]+(?:\s*[-–]\s*\d+)?)?"
 _LEAD_IN = re.compile(r"^(?:see(?:\s+also)?|e\.g\.|eg|cf\.?|for example|as cited in|cited in|quoted in)[,:]?\s+", re.I)
 _WT = r"(?:Working\s+[Tt]ogether(?:\s+to\s+[Ss]afeguard\s+[Cc]hildren)?|WTSC|WT)"
 
 # Capitalised words that stand before a year but are not authors: months, seasons, and the
 # nouns of case records ("Case 2019/0456", "Child H (2010)", "Summer 2018").
-_NOT_AUTHORS = frozenset(_MONTHS) | frozenset("""
+_NOT_AUTHORS = frozenset(_MONTHS) | frozenset(
+    """
 monday tuesday wednesday thursday friday saturday sunday spring summer autumn winter christmas easter
 child children baby case section sections para paragraph page chapter figure table appendix annex
 year years age aged born since from in on by until before after during early late mid end the this
@@ -68,16 +73,19 @@ reviews plan total version edition act regulations guidance framework strategy p
 protocol assessment census survey inspection term week month quarter between around approximately
 circa about of at to for and or as whereas however also note notes source data published updated
 revised amended final draft issued working together government department
-""".split())
+""".split()
+)
 
 # After a flattened superscript these words end in a number that is not a reference ("level3").
-_NOT_MARKER_WORDS = frozenset("para paras sec sect section chapter page pp no nos vol fig tier level step stage phase "
-                              "year week day room ward unit band grade covid version part".split())
+_NOT_MARKER_WORDS = frozenset(
+    "para paras sec sect section chapter page pp no nos vol fig tier level step stage phase "
+    "year week day room ward unit band grade covid version part".split()
+)
 
 
 @dataclass
 class _Hit:
-    start: int               # relative to the scanned string
+    start: int  # relative to the scanned string
     end: int
     kind: str
     year: int | None
@@ -90,8 +98,9 @@ class _Patterns:
     """Regular expressions that depend on the knowledge base (corporate authors, aliases)."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
-        corporate = sorted({*kb.policy_authors, *kb.corporate_authors,
-                            *(r.authors[0] for r in kb.research if " " in r.authors[0])}, key=len, reverse=True)
+        corporate = sorted(
+            {*kb.policy_authors, *kb.corporate_authors, *(r.authors[0] for r in kb.research if " " in r.authors[0])}, key=len, reverse=True
+        )
         corp = "|".join(_flex(c) for c in corporate) or r"(?!x)x"
         pub = "|".join(_flex(c) for c in sorted(kb.policy_authors, key=len, reverse=True)) or r"(?!x)x"
         self.corporate = re.compile(rf"(?<!\w)(?:{corp})(?!\w)")
@@ -104,12 +113,15 @@ class _Patterns:
         self.bare = re.compile(rf"(?<![\w.(])(?P<a>{authors}),?\s+(?P<y>{_YEARS}){end_year}(?!\w)")
         self.wt_after = re.compile(
             rf"(?<![\w-]){_WT}(?::\s[^()\[\];.]{{1,160}}?)?(?:\s*[,(\[]\s*(?:{pub})?[\s,]*|\s*)"
-            rf"(?:{_MONTH}\s+)?(?P<y>{_YEAR})(?![\d/\-])\)?")
+            rf"(?:{_MONTH}\s+)?(?P<y>{_YEAR})(?![\d/\-])\)?"
+        )
         self.wt_before = re.compile(
-            rf"(?<!\w)(?:the\s+)?(?P<y>{_YEAR})\s+(?:(?:edition|version|revision|update)\s+of\s+(?:the\s+)?)?{_WT}(?!\w)")
+            rf"(?<!\w)(?:the\s+)?(?P<y>{_YEAR})\s+(?:(?:edition|version|revision|update)\s+of\s+(?:the\s+)?)?{_WT}(?!\w)"
+        )
         self.wt_reference = re.compile(rf"(?<!\w)(?:{pub})\.?\s*\(?(?P<y>{_YEAR})\)?[.,:]?\s*{_WT}(?!\w)")
         self.reference_head = re.compile(
-            rf"^(?P<a>{corp}|{_NAME})(?:,?\s*(?:[A-Z]\.\s*){{1,3}})?[^()]{{0,160}}?\(\s*(?P<y>{_YEAR})[a-z]?\s*\)")
+            rf"^(?P<a>{corp}|{_NAME})(?:,?\s*(?:[A-Z]\.\s*){{1,3}})?[^()]{{0,160}}?\(\s*(?P<y>{_YEAR})[a-z]?\s*\)"
+        )
         # Each alias with a cheap needle (its first word) checked before the regex runs.
         self.aliases = [(_alias_pattern(a), a.split()[0].lower(), a, e) for a, e in kb.aliases()]
 
@@ -123,7 +135,7 @@ def _alias_pattern(alias: str) -> re.Pattern[str]:
     # the report title, not "out of routine" the phrase.
     body = _flex(alias)
     if alias[:1].isupper():
-        first, rest = re.escape(alias[0]), _flex(alias)[len(re.escape(alias[0])):]
+        first, rest = re.escape(alias[0]), _flex(alias)[len(re.escape(alias[0])) :]
         return re.compile(rf"(?<![\w-]){first}(?i:{rest})(?![\w-])")
     return re.compile(rf"(?<![\w-])(?i:{body})(?![\w-])")
 
@@ -140,6 +152,7 @@ def _patterns(kb: KnowledgeBase) -> _Patterns:
 
 
 # ---------------------------------------------------------------- scanning a string
+
 
 def _first_author(authors: str) -> str:
     first = re.split(r",|\s+and\s+|\s*&\s*|\s+et\s+al\b", authors, maxsplit=1)[0].strip()
@@ -159,8 +172,7 @@ def _years(text: str) -> list[int]:
     return [int(y) for y in re.findall(_YEAR, text)]
 
 
-def _author_year_hits(kb: KnowledgeBase, authors: str, years: str, start: int, end: int,
-                      context: str = "") -> list[_Hit]:
+def _author_year_hits(kb: KnowledgeBase, authors: str, years: str, start: int, end: int, context: str = "") -> list[_Hit]:
     author = _first_author(authors)
     hits = []
     for y in _years(years):
@@ -187,7 +199,7 @@ def _scan(text: str, kb: KnowledgeBase) -> list[_Hit]:
             body = part.strip()
             skip = _LEAD_IN.match(body)
             off = inner_start + pos + lead + (skip.end() if skip else 0)
-            body = body[skip.end():] if skip else body
+            body = body[skip.end() :] if skip else body
             pm = pat.bracket_part.fullmatch(body)
             if pm and _plausible_authors(pm.group("a"), kb):
                 end = off + len(body.rstrip(" .,"))
@@ -213,7 +225,7 @@ def _scan(text: str, kb: KnowledgeBase) -> list[_Hit]:
             y = int(m.group("y"))
             ed = kb.edition_for_year(y)
             if ed is None and rx is pat.wt_before:
-                continue   # "In 2019 Working Together arrangements began": a date, not an edition
+                continue  # "In 2019 Working Together arrangements began": a date, not an edition
             hits.append(_Hit(m.start(), m.end(), "guidance", y, ed.id if ed else None))
 
     lowered = text.lower()
@@ -224,8 +236,7 @@ def _scan(text: str, kb: KnowledgeBase) -> list[_Hit]:
             authors: list[str] = [] if isinstance(entry, Edition) else entry.authors
             is_author_form = bool(authors and _years(alias) and name_key(alias).startswith(name_key(authors[0])))
             author = authors[0] if authors else None
-            hits.append(_Hit(m.start(), m.end(), "author_year" if is_author_form else "guidance",
-                             entry.year, entry.id, author))
+            hits.append(_Hit(m.start(), m.end(), "author_year" if is_author_form else "guidance", entry.year, entry.id, author))
     return hits
 
 
@@ -239,12 +250,16 @@ def _keep(hits: list[_Hit]) -> list[_Hit]:
         if span not in spans and any(h.start < e and s < h.end for s, e in spans):
             continue
         spans.add(span)
-        if not any(k.start == h.start and k.end == h.end and k.year == h.year
-                   and (k.entry_id == h.entry_id or h.entry_id is None) for k in kept):
+        if not any(
+            k.start == h.start and k.end == h.end and k.year == h.year and (k.entry_id == h.entry_id or h.entry_id is None) for k in kept
+        ):
             kept.append(h)
     # Where two matchers agree on a span, a resolved hit replaces an unresolved one.
-    kept = [k for k in kept if k.entry_id or not any(
-        o is not k and o.entry_id and (o.start, o.end, o.year) == (k.start, k.end, k.year) for o in kept)]
+    kept = [
+        k
+        for k in kept
+        if k.entry_id or not any(o is not k and o.entry_id and (o.start, o.end, o.year) == (k.start, k.end, k.year) for o in kept)
+    ]
     return sorted(kept, key=lambda h: (h.start, h.year or 0))
 
 
@@ -258,8 +273,8 @@ _NOTES_HEADING = re.compile(r"^\W*(?:\d+(?:\.\d+)*\.?\s*)?(?:foot|end)?notes\W*$
 class _Note:
     paragraph: Paragraph
     body: str
-    body_start: int          # offset of body in report.text
-    hits: list[_Hit]         # relative to body
+    body_start: int  # offset of body in report.text
+    hits: list[_Hit]  # relative to body
     cited: bool = False
 
 
@@ -278,7 +293,7 @@ def _reference_hits(body: str, kb: KnowledgeBase, fallback_year: bool) -> list[_
         # Vancouver-style entries put the year after the title: "Smith J. Title. Journal 2015;24".
         # The first year not part of a date ("12 March 2015") is the publication year.
         for ym in re.finditer(rf"(?<![\d/.]){_YEAR}(?![\d/])", body):
-            if not re.search(rf"\b{_MONTH}\s*$", body[:ym.start()], re.I):
+            if not re.search(rf"\b{_MONTH}\s*$", body[: ym.start()], re.I):
                 return [_Hit(0, len(body), "author_year", int(ym.group()), None, lead.group(1))]
     return []
 
@@ -297,7 +312,7 @@ def _notes_and_references(report: Report, kb: KnowledgeBase) -> tuple[dict[str, 
         if not m:
             continue
         ident = m.group("b") or m.group("n")
-        body = text[m.end():]
+        body = text[m.end() :]
         is_note = p.kind == "footnote" or bool(in_notes_section)
         note = _Note(p, body, p.start + m.end(), _reference_hits(body, kb, fallback_year=not is_note))
         (notes if is_note else refs).setdefault(ident, note)
@@ -346,12 +361,11 @@ def _marker_hits(text: str, notes: dict[str, _Note], refs: dict[str, _Note]) -> 
     numeric = {k for k in [*notes, *refs] if k.isdigit()}
     if numeric:
         for m in _GLUED_MARKER.finditer(text):
-            before = text[:m.start()]
+            before = text[: m.start()]
             word = re.search(r"([A-Za-z]+)[.,;:)’'\"”]?$", before)
             # Only after a lower-case word of three letters or more ("S47", "CP1", "s47" and "p.12"
             # are codes and page numbers), or straight after a bracketed year: "(2010)1".
-            after_word = (word is not None and len(word.group(1)) >= 3 and word.group(1).islower()
-                          and word.group(1) not in _NOT_MARKER_WORDS)
+            after_word = word is not None and len(word.group(1)) >= 3 and word.group(1).islower() and word.group(1) not in _NOT_MARKER_WORDS
             after_year = re.search(rf"\({_YEAR}[a-z]?\)$", before) is not None
             if m.group(1) in numeric and (after_word or after_year):
                 point(m.group(1), m.start(), m.end())
@@ -366,25 +380,40 @@ _HISTORICAL = re.compile(
     r"superseded|since (?:been )?(?:replaced|updated|revised|superseded)|has since|replaced by|"
     r"previous(?:ly)?|earlier (?:edition|version|guidance)|former|old(?:er)? (?:edition|version|guidance)|"
     r"prior to|predat\w*|during the (?:review|period|time)|throughout the (?:review|period)|"
-    r"was the (?:statutory )?guidance|historic(?:al|ally)?)\b", re.I)
+    r"was the (?:statutory )?guidance|historic(?:al|ally)?)\b",
+    re.I,
+)
 _NOW = re.compile(r"\b(?:current(?:ly)?|now|at present|presently|today|latest|up[- ]to[- ]date|still)\b", re.I)
 _GUIDE_PRESENT = re.compile(
     r"\b(?:states|says|requires|sets out|stipulates|makes (?:it )?clear|is clear|expects|defines|provides|"
-    r"describes|advises|specifies|explains|outlines|emphasi[sz]es|is explicit|does not \w+)\b", re.I)
+    r"describes|advises|specifies|explains|outlines|emphasi[sz]es|is explicit|does not \w+)\b",
+    re.I,
+)
 _PRESENT = re.compile(r"\b(?:is|are|must|should(?!\s+have)|will|has)\b", re.I)
-_PAST = re.compile(r"\b(?:was|were|had|did|held|made|took|met|saw|undertook|went|gave|knew|thought|felt|said|"
-                   r"wrote|sent|led|began|chose|found)\b", re.I)
+_PAST = re.compile(
+    r"\b(?:was|were|had|did|held|made|took|met|saw|undertook|went|gave|knew|thought|felt|said|"
+    r"wrote|sent|led|began|chose|found)\b",
+    re.I,
+)
 # A regular past tense ("acted in line with", "followed"), unless it is a participle after an
 # auxiliary ("is required", "should be followed", "has been updated") or one of the participles
 # guidance sentences use as adjectives ("the required assessment").
-_PAST_ED = re.compile(r"(?<!\bis )(?<!\bare )(?<!\bbe )(?<!\bbeen )(?<!\bbeing )(?<!\bhas )(?<!\bhave )"
-                      r"\b([a-z]{2,}ed)\b", re.I)
-_PARTICIPLES = frozenset("""required expected needed based concerned involved related detailed updated revised
+_PAST_ED = re.compile(
+    r"(?<!\bis )(?<!\bare )(?<!\bbe )(?<!\bbeen )(?<!\bbeing )(?<!\bhas )(?<!\bhave )"
+    r"\b([a-z]{2,}ed)\b",
+    re.I,
+)
+_PARTICIPLES = frozenset(
+    """required expected needed based concerned involved related detailed updated revised
 published named entitled defined described outlined specified proposed recommended advised designed intended
 supposed used issued established introduced referred allowed permitted qualified skilled experienced
-focused focussed informed shared agreed""".split())
-_PREP = re.compile(r"\b(?:in line with|in accordance with|as required by|according to|as set out in|under|"
-                   r"compliant with|compl(?:y|ies) with)\b", re.I)
+focused focussed informed shared agreed""".split()
+)
+_PREP = re.compile(
+    r"\b(?:in line with|in accordance with|as required by|according to|as set out in|under|"
+    r"compliant with|compl(?:y|ies) with)\b",
+    re.I,
+)
 _CLAUSE_BREAK = re.compile(r";|\s(?=(?:whereas|but|while|although|however)\b)", re.I)
 
 
@@ -414,7 +443,7 @@ def _clause(report: Report, p: Paragraph, start: int) -> str:
     rel = min(max(start - s0, 0), len(text))
     for m in _CLAUSE_BREAK.finditer(text):
         if m.start() >= rel:
-            return text[pos:m.start()]
+            return text[pos : m.start()]
         pos = m.end()
     return text[pos:]
 
@@ -425,14 +454,15 @@ def _drop_restated(hits: list[_Hit]) -> list[_Hit]:
     out = []
     for h in hits:
         if h.reference is not None and any(
-                o.reference is None and 0 <= h.start - o.end <= 2 and (o.entry_id, o.year) == (h.entry_id, h.year)
-                for o in hits):
+            o.reference is None and 0 <= h.start - o.end <= 2 and (o.entry_id, o.year) == (h.entry_id, h.year) for o in hits
+        ):
             continue
         out.append(h)
     return out
 
 
 # ---------------------------------------------------------------- the report
+
 
 def find_citations(report: Report, kb: KnowledgeBase) -> list[Citation]:
     """Every citation in the report's body text, footnotes included, in text order."""
@@ -450,8 +480,20 @@ def find_citations(report: Report, kb: KnowledgeBase) -> list[Citation]:
             if h.reference is not None:
                 # A marker's note speaks too: "the guidance in force at the time" there wins.
                 current = not _HISTORICAL.search(h.reference) and (current or presents_as_current(h.reference))
-            out.append(Citation(p.index, start, p.start + h.end, report.text[start:p.start + h.end], h.kind,
-                                h.year, h.entry_id, current, h.author, h.reference))
+            out.append(
+                Citation(
+                    p.index,
+                    start,
+                    p.start + h.end,
+                    report.text[start : p.start + h.end],
+                    h.kind,
+                    h.year,
+                    h.entry_id,
+                    current,
+                    h.author,
+                    h.reference,
+                )
+            )
 
     # Footnotes nobody points at (markers lost in conversion, or notes hung on the reference list)
     # still cite: report them where they stand.
@@ -462,8 +504,20 @@ def find_citations(report: Report, kb: KnowledgeBase) -> list[Citation]:
             start = note.body_start + h.start
             end = note.body_start + h.end
             clause = _clause(report, note.paragraph, start)
-            out.append(Citation(note.paragraph.index, start, end, report.text[start:end], "footnote",
-                                h.year, h.entry_id, presents_as_current(clause), h.author, note.body))
+            out.append(
+                Citation(
+                    note.paragraph.index,
+                    start,
+                    end,
+                    report.text[start:end],
+                    "footnote",
+                    h.year,
+                    h.entry_id,
+                    presents_as_current(clause),
+                    h.author,
+                    note.body,
+                )
+            )
     return sorted(out, key=lambda c: (c.start, c.year or 0))
 
 

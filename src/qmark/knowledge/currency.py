@@ -13,6 +13,7 @@ What is flagged:
 - no_research: no research cited at all.
 - no_date: the report's date is unknown, so currency cannot be judged.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,7 +33,7 @@ FINDING_KINDS = ("superseded_guidance", "old_research", "no_recent_research", "n
 @dataclass(frozen=True)
 class CurrencyFinding:
     kind: str
-    paragraph: int | None    # Paragraph.index, None for findings about the whole report
+    paragraph: int | None  # Paragraph.index, None for findings about the whole report
     start: int | None
     end: int | None
     message: str
@@ -43,12 +44,12 @@ class ResearchCitation:
     text: str
     entry_id: str | None
     year: int
-    age: int | None          # years before the report's date; None without a date
+    age: int | None  # years before the report's date; None without a date
     paragraph: int
     start: int
     end: int
-    exempt: bool             # a foundational work, never flagged for age
-    work: str                # identifies the work: several citations of one work share it
+    exempt: bool  # a foundational work, never flagged for age
+    work: str  # identifies the work: several citations of one work share it
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,10 @@ class CurrencyFigures:
     report_date: str | None
     citations: int
     research: list[ResearchCitation]
-    research_works: int                  # distinct works among the research citations
+    research_works: int  # distinct works among the research citations
     newest_research_year: int | None
-    median_age: float | None             # over distinct works, at the report's date
-    editions_cited: list[str]            # knowledge-base ids, oldest first
+    median_age: float | None  # over distinct works, at the report's date
+    editions_cited: list[str]  # knowledge-base ids, oldest first
     editions_as_current: list[str]
 
 
@@ -69,12 +70,12 @@ class Currency:
     figures: CurrencyFigures | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"findings": [asdict(f) for f in self.findings],
-                "figures": asdict(self.figures) if self.figures else None}
+        return {"findings": [asdict(f) for f in self.findings], "figures": asdict(self.figures) if self.figures else None}
 
 
-def check_currency(report: Report, citations: list[Citation], report_date: dt.date | None,
-                   kb: KnowledgeBase, rules: CurrencyRules) -> Currency:
+def check_currency(
+    report: Report, citations: list[Citation], report_date: dt.date | None, kb: KnowledgeBase, rules: CurrencyRules
+) -> Currency:
     """Findings and figures on how current the report's research and guidance were at its date.
 
     report_date is the date to judge at (from --date); when None, the date read from the
@@ -110,8 +111,8 @@ def check_currency(report: Report, citations: list[Citation], report_date: dt.da
 
 # ---------------------------------------------------------------- guidance
 
-def _superseded(report: Report, citations: list[Citation], when: dt.date, kb: KnowledgeBase,
-                rules: CurrencyRules) -> list[CurrencyFinding]:
+
+def _superseded(report: Report, citations: list[Citation], when: dt.date, kb: KnowledgeBase, rules: CurrencyRules) -> list[CurrencyFinding]:
     in_force = kb.edition_in_force(when)
     if in_force is None:
         return []
@@ -127,19 +128,25 @@ def _superseded(report: Report, citations: list[Citation], when: dt.date, kb: Kn
         if ed.in_force_from >= effective.in_force_from:
             continue
         if in_transition and kb.previous_edition(in_force) == ed:
-            continue   # the previous edition's review arrangements still applied
+            continue  # the previous edition's review arrangements still applied
         seen.add((c.paragraph, ed.id))
-        out.append(CurrencyFinding(
-            "superseded_guidance", c.paragraph, c.start, c.end,
-            f"{_where(report, c.paragraph)} cites {ed.label} as current guidance; at the report's date "
-            f"({when:%B %Y}) the {in_force.year} edition was in force."))
+        out.append(
+            CurrencyFinding(
+                "superseded_guidance",
+                c.paragraph,
+                c.start,
+                c.end,
+                f"{_where(report, c.paragraph)} cites {ed.label} as current guidance; at the report's date "
+                f"({when:%B %Y}) the {in_force.year} edition was in force.",
+            )
+        )
     return out
 
 
 # ---------------------------------------------------------------- research
 
-def _research(citations: list[Citation], when: dt.date | None, kb: KnowledgeBase,
-              rules: CurrencyRules) -> list[ResearchCitation]:
+
+def _research(citations: list[Citation], when: dt.date | None, kb: KnowledgeBase, rules: CurrencyRules) -> list[ResearchCitation]:
     exempt_tags = set(rules.research.exempt_tags)
     out = []
     for c in citations:
@@ -148,8 +155,9 @@ def _research(citations: list[Citation], when: dt.date | None, kb: KnowledgeBase
         entry = kb.entry(c.entry_id) if c.entry_id else None
         exempt = isinstance(entry, Research) and bool(exempt_tags & set(entry.tags))
         work = c.entry_id or f"{name_key(c.author or c.text)}|{c.year}"
-        out.append(ResearchCitation(c.text, c.entry_id, c.year, when.year - c.year if when else None,
-                                    c.paragraph, c.start, c.end, exempt, work))
+        out.append(
+            ResearchCitation(c.text, c.entry_id, c.year, when.year - c.year if when else None, c.paragraph, c.start, c.end, exempt, work)
+        )
     return out
 
 
@@ -161,38 +169,63 @@ def _distinct(research: list[ResearchCitation]) -> list[ResearchCitation]:
     return list(seen.values())
 
 
-def _research_findings(report: Report, research: list[ResearchCitation], citations: list[Citation],
-                       when: dt.date | None, kb: KnowledgeBase, rules: CurrencyRules) -> list[CurrencyFinding]:
+def _research_findings(
+    report: Report,
+    research: list[ResearchCitation],
+    citations: list[Citation],
+    when: dt.date | None,
+    kb: KnowledgeBase,
+    rules: CurrencyRules,
+) -> list[CurrencyFinding]:
     if not research:
         guidance = any(c.kind == "guidance" or (c.entry_id and not kb.is_research(c.entry_id)) for c in citations)
         what = "cites guidance but no research" if guidance else "cites no research or guidance"
-        return [CurrencyFinding("no_research", None, None, None,
-                                f"The report {what}: it does not show what evidence about good practice "
-                                "its analysis draws on.")]
+        return [
+            CurrencyFinding(
+                "no_research",
+                None,
+                None,
+                None,
+                f"The report {what}: it does not show what evidence about good practice its analysis draws on.",
+            )
+        ]
     if when is None:
         return []
     recent, old = rules.research.recent_years, rules.research.old_years
     newest = max(r.year for r in research)
     if when.year - newest <= recent:
-        return []   # older work alongside recent evidence is fine
-    out = [CurrencyFinding(
-        "no_recent_research", None, None, None,
-        f"The newest research cited is from {newest}, {when.year - newest} years before the report's date "
-        f"({when:%B %Y}); nothing cited is from the last {recent} years.")]
+        return []  # older work alongside recent evidence is fine
+    out = [
+        CurrencyFinding(
+            "no_recent_research",
+            None,
+            None,
+            None,
+            f"The newest research cited is from {newest}, {when.year - newest} years before the report's date "
+            f"({when:%B %Y}); nothing cited is from the last {recent} years.",
+        )
+    ]
     for r in _distinct(research):
         if r.exempt or r.age is None or r.age <= old:
             continue
         entry = kb.entry(r.entry_id) if r.entry_id else None
         name = entry.label if entry else r.text
-        out.append(CurrencyFinding(
-            "old_research", r.paragraph, r.start, r.end,
-            f"{_where(report, r.paragraph)} cites {name}, {r.age} years before the report's date "
-            f"({when:%B %Y}), and the report cites no research from the last {recent} years; "
-            "check whether more recent evidence updates it."))
+        out.append(
+            CurrencyFinding(
+                "old_research",
+                r.paragraph,
+                r.start,
+                r.end,
+                f"{_where(report, r.paragraph)} cites {name}, {r.age} years before the report's date "
+                f"({when:%B %Y}), and the report cites no research from the last {recent} years; "
+                "check whether more recent evidence updates it.",
+            )
+        )
     return out
 
 
 # ---------------------------------------------------------------- wording
+
 
 def _where(report: Report, index: int) -> str:
     """How a reader finds the paragraph: its printed number, or its opening words."""
@@ -200,7 +233,7 @@ def _where(report: Report, index: int) -> str:
     if p.number:
         return f"Para {normalise(p.number)}"
     start = p.number_span[1] if p.number_span else p.start
-    words = report.text[start:p.end].split()
+    words = report.text[start : p.end].split()
     opening = " ".join(words[:6]) + ("..." if len(words) > 6 else "")
     kind = "The footnote" if p.kind == "footnote" else "The paragraph"
     return f'{kind} beginning "{opening}"'
@@ -211,9 +244,11 @@ def _no_date_message(report: Report) -> str:
     name = Path(main.path).name if main and Path(main.path).suffix else "report.pdf"
     if " " in name:
         name = f'"{name}"'
-    return ("The report's date could not be read from its front page, so qmark cannot tell whether "
-            "the research and guidance it cites were up to date when it was written. Give the date "
-            f"the report was finalised with --date, for example: qmark assess {name} --date 2019-09-12")
+    return (
+        "The report's date could not be read from its front page, so qmark cannot tell whether "
+        "the research and guidance it cites were up to date when it was written. Give the date "
+        f"the report was finalised with --date, for example: qmark assess {name} --date 2019-09-12"
+    )
 
 
 def _parse(iso: str | None) -> dt.date | None:
@@ -229,5 +264,4 @@ def _add_months(d: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(d.day, 28))
 
 
-__all__ = ["Currency", "CurrencyFinding", "CurrencyFigures", "ResearchCitation", "FINDING_KINDS",
-           "check_currency"]
+__all__ = ["Currency", "CurrencyFinding", "CurrencyFigures", "ResearchCitation", "FINDING_KINDS", "check_currency"]

@@ -1,4 +1,5 @@
 """Plain-text guidance for the terminal: `qmark guide` (the marker) and `qmark guide q6`."""
+
 from __future__ import annotations
 
 import textwrap
@@ -56,12 +57,14 @@ def _marker(g: Guidance, kb: KnowledgeBase, width: int) -> str:
     out += _section("Inspection criteria and national oversight", [_bullet(x, width) for x in m.inspection])
     out += _section("Tackling some common obstacles", [_obstacle(o, width) for o in m.obstacles])
     ids = [q.id for q in g.questions]
-    out += _section(f"The questions (qmark guide {ids[0]} ... {ids[-1]} for each one)",
-                    [_hanging(f"{q.id:<4}", q.title, width) for q in g.questions])
+    out += _section(
+        f"The questions (qmark guide {ids[0]} ... {ids[-1]} for each one)", [_hanging(f"{q.id:<4}", q.title, width) for q in g.questions]
+    )
     return "\n".join(out).rstrip() + "\n"
 
 
 # ---------------------------------------------------------------- layout helpers
+
 
 def _title(text: str, width: int) -> list[str]:
     lines = textwrap.wrap(text, width)
@@ -81,8 +84,7 @@ def _bullet(text: str, width: int) -> str:
 
 
 def _hanging(lead: str, text: str, width: int) -> str:
-    return textwrap.fill(" ".join(text.split()), width, initial_indent=lead,
-                         subsequent_indent=" " * len(lead))
+    return textwrap.fill(" ".join(text.split()), width, initial_indent=lead, subsequent_indent=" " * len(lead))
 
 
 def _obstacle(o: Obstacle, width: int) -> str:

@@ -1,4 +1,5 @@
 """Outputs: a terminal summary, JSON in a versioned schema, one self-contained HTML file."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -1,4 +1,5 @@
 """One self-contained HTML file: no external assets, readable offline and printable."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,8 +11,9 @@ from qmark.knowledge.guide import statutory_label
 from qmark.profile import Profile
 from qmark.render import nice_date
 
-_env = Environment(loader=PackageLoader("qmark.render", "templates"), autoescape=select_autoescape(["html", "j2"]),
-                   trim_blocks=True, lstrip_blocks=True)
+_env = Environment(
+    loader=PackageLoader("qmark.render", "templates"), autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True
+)
 
 
 def _in_context(ev: Evidence) -> tuple[str, str, str]:
@@ -24,8 +26,13 @@ def _guidance(profile: Profile) -> dict:
     """Per-question guidance for the report, with statutory links spelt out for a reader."""
     kb = profile.knowledge_base
     return {
-        q.id: {"good": q.good, "weak": q.weak, "obstacles": q.obstacles, "inspection": q.inspection,
-               "statutory": [statutory_label(link, kb) for link in q.statutory]}
+        q.id: {
+            "good": q.good,
+            "weak": q.weak,
+            "obstacles": q.obstacles,
+            "inspection": q.inspection,
+            "statutory": [statutory_label(link, kb) for link in q.statutory],
+        }
         for q in profile.guidance.questions
     }
 

@@ -1,4 +1,5 @@
 """JSON output. The schema is the Assessment model's own (see docs/schema.md)."""
+
 from __future__ import annotations
 
 import json

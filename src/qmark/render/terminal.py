@@ -1,4 +1,5 @@
 """The terminal summary: one row per question, then the report-wide figures."""
+
 from __future__ import annotations
 
 from rich import box
@@ -17,9 +18,15 @@ def render(assessment: Assessment, profile: Profile, console: Console | None = N
     labels = {k: v.label for k, v in profile.words.ratings.items()}
     r = assessment.report
     docs = ", ".join(d.name for d in r.documents)
-    date = f"{nice_date(r.date)} ({'from the report' if r.date_source == 'text' else 'given with --date'})" if r.date else "not found (use --date)"
+    date = (
+        f"{nice_date(r.date)} ({'from the report' if r.date_source == 'text' else 'given with --date'})"
+        if r.date
+        else "not found (use --date)"
+    )
     console.print(f"[bold]{r.title or docs}[/bold]")
-    console.print(f"Documents: {docs}   Pages: {r.pages or '-'}   Paragraphs: {r.paragraphs} ({r.numbered_paragraphs} numbered)   Report date: {date}")
+    console.print(
+        f"Documents: {docs}   Pages: {r.pages or '-'}   Paragraphs: {r.paragraphs} ({r.numbered_paragraphs} numbered)   Report date: {date}"
+    )
     table = Table(box=box.SIMPLE_HEAVY, show_lines=False, title=f"{assessment.profile.title}: suggested ratings", title_justify="left")
     table.add_column("Q", no_wrap=True)
     table.add_column("Question")
@@ -34,10 +41,16 @@ def render(assessment: Assessment, profile: Profile, console: Console | None = N
         table.add_row(q.question, q.short, rating, f"{q.confidence:.0%}", top)
     console.print(table)
     f = assessment.figures
-    console.print(f"[bold]Analysis[/bold] ({f.analysis_words:,} words in {', '.join(f.analysis_sections[:4]) or 'the body of the report'}"
-                  f"{'…' if len(f.analysis_sections) > 4 else ''})")
-    console.print(f"  Explains rather than describes or judges: {f.explain_share:.0%} of {f.explaining_sentences + f.describing_or_judging_sentences} sentences")
-    console.print(f"  Hindsight-laden judgements: {f.hindsight_judgements} ({f.hindsight_per_1000_words:g} per 1,000 words); passages guarding against hindsight: {f.hindsight_mitigations}")
+    console.print(
+        f"[bold]Analysis[/bold] ({f.analysis_words:,} words in {', '.join(f.analysis_sections[:4]) or 'the body of the report'}"
+        f"{'…' if len(f.analysis_sections) > 4 else ''})"
+    )
+    console.print(
+        f"  Explains rather than describes or judges: {f.explain_share:.0%} of {f.explaining_sentences + f.describing_or_judging_sentences} sentences"
+    )
+    console.print(
+        f"  Hindsight-laden judgements: {f.hindsight_judgements} ({f.hindsight_per_1000_words:g} per 1,000 words); passages guarding against hindsight: {f.hindsight_mitigations}"
+    )
     console.print(f"  Explanations: {f.systemic_explanations} systemic, {f.individual_explanations} individual")
     cited = [c for c in f.citations if c.year]
     newest = f", newest research {f.newest_research_year}" if f.newest_research_year else ""

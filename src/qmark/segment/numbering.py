@@ -1,4 +1,5 @@
 """Printed paragraph numbers, in the styles published reviews use: 4.12, 4.2.3, 4-12, Para 23, 23., A1."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Section roles from headings, using the patterns in data/section_roles.yaml."""
+
 from __future__ import annotations
 
 import re
@@ -58,8 +59,7 @@ def role_of(heading: str) -> str | None:
 # Inside the body of a report a subsection keeps its parent's role even when its heading names
 # a framing role: "KLOE 1: Recognising exploitation" under "Analysis" is analysis, not scope.
 BODY_ROLES = frozenset({"analysis", "findings", "chronology", "conclusions"})
-FRAMING_ROLES = frozenset({"terms_of_reference", "method", "background", "chronology",
-                           "family_involvement", "introduction"})
+FRAMING_ROLES = frozenset({"terms_of_reference", "method", "background", "chronology", "family_involvement", "introduction"})
 
 
 def section_role(heading: str, parent_role: str) -> str:

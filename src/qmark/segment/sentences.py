@@ -1,5 +1,6 @@
 """Sentence boundaries as offsets. syntok does the splitting; we mend the few places it breaks
 report conventions (para. 4.12, s.47, et al.), using an abbreviation list kept in data."""
+
 from __future__ import annotations
 
 import re

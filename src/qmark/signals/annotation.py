@@ -1,4 +1,5 @@
 """Annotations: a label on a sentence, with the words that triggered it and why."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,9 +8,9 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Annotation:
     label: str
-    sentence: int       # Sentence.index
-    paragraph: int      # Paragraph.index
-    start: int          # offsets of the matched cue in Report.text
+    sentence: int  # Sentence.index
+    paragraph: int  # Paragraph.index
+    start: int  # offsets of the matched cue in Report.text
     end: int
     reason: str
     score: float

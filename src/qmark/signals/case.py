@@ -5,6 +5,7 @@ that names the child is tied to the case, whatever the convention; a fixed list 
 would miss pseudonyms, so the names are read off the report: capitalised words used often,
 and used possessively ('Skye's mother'), that are not the furniture of reports.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,7 @@ def load_not_names() -> frozenset[str]:
 
 def case_names(report: Report, most: int = 3) -> list[str]:
     main = next((d for d in report.documents if d.is_main), None)
-    text = report.text[main.start:main.end] if main else report.text
+    text = report.text[main.start : main.end] if main else report.text
     stop = load_not_names()
     possessive = Counter(m.group(1) for m in _POSSESSIVE.finditer(text) if m.group(1).lower() not in stop)
     mentions = Counter(m.group(1) for m in _WORD.finditer(text) if m.group(1) in possessive)

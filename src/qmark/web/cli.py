@@ -4,6 +4,7 @@ Desktop is the default: the database lives in the user's data folder. With --ser
 --config FILE, or QMARK_MODE=server in the environment) settings come from the environment
 or the config file; see qmark.web.config.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,6 +23,7 @@ def _usage_error(message: str) -> Exception:
 
 def _command(func):
     """Print a CommandError as one line (exit 2) rather than a traceback."""
+
     @functools.wraps(func)
     def run(args) -> int:
         try:
@@ -29,25 +31,35 @@ def _command(func):
         except CommandError as exc:
             print(f"qmark: {exc}", file=sys.stderr)
             return 2
+
     return run
 
 
 def _common() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
     g = p.add_argument_group("where the workspace's data is")
-    g.add_argument("--server", action="store_true",
-                   help="use the shared server's settings (environment variables or --config) instead of this computer's workspace")
+    g.add_argument(
+        "--server",
+        action="store_true",
+        help="use the shared server's settings (environment variables or --config) instead of this computer's workspace",
+    )
     g.add_argument("--config", metavar="FILE", help="server settings file (TOML); implies --server")
     return p
 
 
 def add_commands(sub) -> None:
     common = _common()
-    s = sub.add_parser("serve", parents=[common], help="open the assessors' workspace in your web browser",
-                       description="Start the assessors' workspace. On this computer (the default) it uses a private database in your "
-                                   "data folder, listens on 127.0.0.1 only and opens your browser signed in. With --server it runs "
-                                   "a shared workspace from server settings.")
-    s.add_argument("--port", type=int, default=None, metavar="N", help="port to listen on (desktop default: any free port; server default: 8000)")
+    s = sub.add_parser(
+        "serve",
+        parents=[common],
+        help="open the assessors' workspace in your web browser",
+        description="Start the assessors' workspace. On this computer (the default) it uses a private database in your "
+        "data folder, listens on 127.0.0.1 only and opens your browser signed in. With --server it runs "
+        "a shared workspace from server settings.",
+    )
+    s.add_argument(
+        "--port", type=int, default=None, metavar="N", help="port to listen on (desktop default: any free port; server default: 8000)"
+    )
     s.add_argument("--host", metavar="ADDRESS", help="server mode only: address to listen on (default 127.0.0.1; 0.0.0.0 for all)")
     s.add_argument("--no-browser", action="store_true", help="do not open a browser; print the sign-in link instead")
     s.add_argument("--no-worker", action="store_true", help="server mode: leave assessments to separate `qmark worker` processes")
@@ -85,9 +97,11 @@ def add_commands(sub) -> None:
 
 # ---------------------------------------------------------------- start-up
 
+
 def setup(args):
     """Choose the mode, check its settings and start Django. Returns the WebConfig."""
     from qmark.web import config
+
     server = bool(getattr(args, "server", False) or getattr(args, "config", None)) or os.environ.get("QMARK_MODE") == "server"
     os.environ["QMARK_WEB_MODE"] = config.SERVER if server else config.DESKTOP
     if getattr(args, "config", None):
@@ -100,6 +114,7 @@ def setup(args):
         raise _usage_error(f"cannot use the data folder: {exc.strerror} ({exc.filename})") from None
     os.environ["DJANGO_SETTINGS_MODULE"] = "qmark.web.settings"
     import django
+
     django.setup()
     return cfg
 
@@ -108,6 +123,7 @@ def pending_migrations() -> list:
     """Migrations the database still needs; raises UsageError if it cannot be reached."""
     from django.db import DatabaseError, connection
     from django.db.migrations.executor import MigrationExecutor
+
     try:
         executor = MigrationExecutor(connection)
         return executor.migration_plan(executor.loader.graph.leaf_nodes())
@@ -124,12 +140,15 @@ def _require_migrated(cfg) -> None:
     plan = pending_migrations()
     if plan:
         flag = " --server" if cfg.is_server else ""
-        raise _usage_error(f"the database needs migrating ({len(plan)} change{'s' if len(plan) != 1 else ''} waiting): "
-                           f"run `qmark migrate{flag}` with the same settings, then start again")
+        raise _usage_error(
+            f"the database needs migrating ({len(plan)} change{'s' if len(plan) != 1 else ''} waiting): "
+            f"run `qmark migrate{flag}` with the same settings, then start again"
+        )
 
 
 def _migrate() -> int:
     from django.core.management import call_command
+
     plan = pending_migrations()
     if plan:
         call_command("migrate", interactive=False, verbosity=0)
@@ -137,6 +156,7 @@ def _migrate() -> int:
 
 
 # ---------------------------------------------------------------- commands
+
 
 @_command
 def cmd_migrate(args) -> int:
@@ -154,10 +174,16 @@ def cmd_serve(args) -> int:
         raise _usage_error(f"--port must be between 1 and 65535, not {args.port}")
     cfg = setup(args)
     from qmark.web import serve
+
     if cfg.is_server:
         _require_migrated(cfg)
-        return serve.serve_server(cfg, host=args.host or "127.0.0.1", port=8000 if args.port is None else args.port,
-                                  threads=args.threads, worker=not args.no_worker)
+        return serve.serve_server(
+            cfg,
+            host=args.host or "127.0.0.1",
+            port=8000 if args.port is None else args.port,
+            threads=args.threads,
+            worker=not args.no_worker,
+        )
     return serve.serve_desktop(cfg, port=args.port or 0, open_browser=not args.no_browser, threads=args.threads)
 
 
@@ -166,6 +192,7 @@ def cmd_worker(args) -> int:
     cfg = setup(args)
     _require_migrated(cfg)
     from qmark.web.reviews.jobs import Worker
+
     worker = Worker()
     print(f"qmark worker {worker.id}: running queued assessments from the {_where(cfg)}. Press Ctrl+C to stop.", flush=True)
     try:
@@ -181,6 +208,7 @@ def _read_password(args, name: str) -> str:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         import getpass
+
         if not sys.stdin.isatty():
             raise _usage_error("no terminal to ask for a password: pipe it in with --password-stdin")
         password = getpass.getpass(f"Password for {name}: ")
@@ -194,6 +222,7 @@ def _read_password(args, name: str) -> str:
 def _check_password(password: str, user) -> None:
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
+
     try:
         validate_password(password, user=user)
     except ValidationError as exc:
@@ -202,6 +231,7 @@ def _check_password(password: str, user) -> None:
 
 def _user(name: str):
     from django.contrib.auth import get_user_model
+
     user = get_user_model().objects.filter(username=name).first()
     if user is None:
         raise _usage_error(f"there is no account called '{name}' (see `qmark users list`)")
@@ -210,13 +240,14 @@ def _user(name: str):
 
 def _cli_audit(kind, user, organisation=None, detail=None) -> None:
     from qmark.web.reviews import audit
-    audit.record(None, kind, actor_name="command line", organisation=organisation,
-                 object=f"user ‘{user.get_username()}’", detail=detail)
+
+    audit.record(None, kind, actor_name="command line", organisation=organisation, object=f"user ‘{user.get_username()}’", detail=detail)
 
 
 @_command
 def cmd_users_add(args) -> int:
     from qmark.web.reviews.roles import Role
+
     try:
         role = Role.parse(args.role)
     except ValueError as exc:
@@ -230,6 +261,7 @@ def cmd_users_add(args) -> int:
     from django.db import transaction
 
     from qmark.web.reviews.models import AuditKind, Membership, Organisation
+
     User = get_user_model()
     name = args.name.strip()
     if not name or len(name) > 150:
@@ -253,6 +285,7 @@ def _set_active(args, active: bool) -> int:
     cfg = setup(args)
     _require_migrated(cfg)
     from qmark.web.reviews.models import AuditKind
+
     user = _user(args.name)
     m = getattr(user, "membership", None)
     if user.is_active == active:
@@ -262,11 +295,14 @@ def _set_active(args, active: bool) -> int:
     user.save(update_fields=["is_active"])
     if not active:
         from django.contrib.sessions.models import Session
-        for s in Session.objects.all().iterator():   # sign them out everywhere now
+
+        for s in Session.objects.all().iterator():  # sign them out everywhere now
             if str(s.get_decoded().get("_auth_user_id")) == str(user.pk):
                 s.delete()
     _cli_audit(AuditKind.USER_ENABLED if active else AuditKind.USER_DISABLED, user, m.organisation if m else None)
-    print(f"{user.get_username()} is {'enabled: they can sign in again' if active else 'disabled: they cannot sign in; their records stay'}.")
+    print(
+        f"{user.get_username()} is {'enabled: they can sign in again' if active else 'disabled: they cannot sign in; their records stay'}."
+    )
     return 0
 
 
@@ -298,12 +334,20 @@ def cmd_users_list(args) -> int:
     cfg = setup(args)
     _require_migrated(cfg)
     from django.contrib.auth import get_user_model
+
     users = get_user_model().objects.select_related("membership__organisation").order_by("username")
     rows = []
     for u in users:
         m = getattr(u, "membership", None)
-        rows.append((u.get_username(), m.organisation.name if m else "(none)", m.get_role_display() if m else "(none)",
-                     "yes" if u.is_active else "disabled", u.last_login.strftime("%Y-%m-%d %H:%M") if u.last_login else "never"))
+        rows.append(
+            (
+                u.get_username(),
+                m.organisation.name if m else "(none)",
+                m.get_role_display() if m else "(none)",
+                "yes" if u.is_active else "disabled",
+                u.last_login.strftime("%Y-%m-%d %H:%M") if u.last_login else "never",
+            )
+        )
     print(f"Accounts in the {_where(cfg)}:")
     if not rows:
         print("  none yet: add one with `qmark users add NAME --org ORG --role ROLE`")

@@ -7,6 +7,7 @@ Server: settings come from the environment, or from a TOML file named by --confi
 QMARK_CONFIG (the environment wins over the file). A missing or unsafe required setting raises
 ConfigError with one line saying what to set.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -45,12 +46,12 @@ class WebConfig:
     database_url: str
     allowed_hosts: list[str]
     upload_dir: Path
-    data_dir: Path | None = None          # desktop only
+    data_dir: Path | None = None  # desktop only
     max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB
     csrf_trusted_origins: list[str] = field(default_factory=list)
     behind_proxy: bool = False
-    https: bool = True                    # secure cookies and HSTS (server mode)
-    trusted_proxies: list[str] = field(default_factory=list)   # addresses/networks whose X-Forwarded-For is believed
+    https: bool = True  # secure cookies and HSTS (server mode)
+    trusted_proxies: list[str] = field(default_factory=list)  # addresses/networks whose X-Forwarded-For is believed
 
     @property
     def is_server(self) -> bool:
@@ -59,7 +60,7 @@ class WebConfig:
     def describe_database(self) -> str:
         """Where the data is, without any password."""
         if self.database_url.startswith("sqlite:///"):
-            return f"SQLite database {self.database_url[len('sqlite:///'):]}"
+            return f"SQLite database {self.database_url[len('sqlite:///') :]}"
         db = database_settings(self.database_url)
         return f"PostgreSQL database '{db.get('NAME')}' on {db.get('HOST') or 'localhost'}"
 
@@ -69,10 +70,13 @@ def database_settings(url: str) -> dict:
     if url.startswith("sqlite:///"):
         return {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": url[len("sqlite:///"):],   # sqlite:////abs/path or sqlite:///relative/path
+            "NAME": url[len("sqlite:///") :],  # sqlite:////abs/path or sqlite:///relative/path
             # WAL lets the page read while the worker writes; IMMEDIATE avoids lock upgrades.
-            "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE",
-                        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+            "OPTIONS": {
+                "timeout": 30,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
         }
     try:
         import dj_database_url
@@ -87,7 +91,7 @@ def database_settings(url: str) -> dict:
             import psycopg  # noqa: F401
         except ImportError:
             raise ConfigError("a PostgreSQL database needs psycopg: pip install 'qmark[postgres]'") from None
-    return db
+    return dict(db)
 
 
 def data_dir() -> Path:
@@ -96,6 +100,7 @@ def data_dir() -> Path:
     if override:
         return Path(override).expanduser().resolve()
     from platformdirs import user_data_dir
+
     return Path(user_data_dir("qmark", appauthor=False))
 
 
@@ -116,7 +121,7 @@ def _private(path: Path, mode: int) -> None:
         if path.exists() and path.stat().st_mode & 0o777 != mode:
             path.chmod(mode)
     except OSError:
-        pass   # not ours to change (a shared folder given in QMARK_DATA_DIR): leave it
+        pass  # not ours to change (a shared folder given in QMARK_DATA_DIR): leave it
 
 
 def private_database(db: Path) -> None:
@@ -216,10 +221,14 @@ def server_config(config_file: str | Path | None = None, environ: dict | None = 
         except OSError as exc:
             raise ConfigError(f"cannot read the secret key file {secret_file}: {exc.strerror}") from None
     if not secret:
-        raise missing("secret_key", "a secret key (at least 50 random characters; python -c \"import secrets; print(secrets.token_urlsafe(50))\")")
+        raise missing(
+            "secret_key", 'a secret key (at least 50 random characters; python -c "import secrets; print(secrets.token_urlsafe(50))")'
+        )
     secret = str(secret)
     if len(secret) < 50 or len(set(secret)) < 5 or secret.startswith("django-insecure"):
-        raise ConfigError("the secret key is too weak: use at least 50 random characters (python -c \"import secrets; print(secrets.token_urlsafe(50))\")")
+        raise ConfigError(
+            'the secret key is too weak: use at least 50 random characters (python -c "import secrets; print(secrets.token_urlsafe(50))")'
+        )
 
     hosts = _list(get("allowed_hosts") or "")
     if not hosts:
@@ -250,7 +259,9 @@ def server_config(config_file: str | Path | None = None, environ: dict | None = 
         try:
             ipaddress.ip_network(entry, strict=False)
         except ValueError:
-            raise ConfigError(f"QMARK_TRUSTED_PROXIES: '{entry}' is not an IP address or network (such as 10.0.0.5 or 10.0.0.0/24)") from None
+            raise ConfigError(
+                f"QMARK_TRUSTED_PROXIES: '{entry}' is not an IP address or network (such as 10.0.0.5 or 10.0.0.0/24)"
+            ) from None
     return WebConfig(
         mode=SERVER,
         secret_key=secret,

@@ -1,5 +1,6 @@
 """Logging that cannot leak report text: an exception is written as its type and the stack
 frames (file, line, function), never its message, which may quote a document."""
+
 from __future__ import annotations
 
 import logging
@@ -20,6 +21,7 @@ class OneLineSecurityFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         from qmark.ingest.errors import one_line
+
         message = one_line(record.getMessage())
         record.msg, record.args = message[:300], None
         record.exc_info, record.exc_text, record.stack_info = None, None, None

@@ -1,4 +1,5 @@
 """Running the workspace with waitress (a production WSGI server), plus the worker thread."""
+
 from __future__ import annotations
 
 import json
@@ -17,6 +18,7 @@ STATE_FILE = "server.json"
 
 def _application():
     from django.core.wsgi import get_wsgi_application
+
     return get_wsgi_application()
 
 
@@ -29,6 +31,7 @@ def _bind(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         from qmark.web.cli import CommandError
+
         what = f"port {port} is already in use" if exc.errno in (98, 48, 10048) else exc.strerror
         raise CommandError(f"cannot listen on {host}:{port}: {what}") from None
     sock.listen(128)
@@ -37,10 +40,12 @@ def _bind(host: str, port: int) -> socket.socket:
 
 def _waitress(sock: socket.socket, cfg: WebConfig, threads: int, **extra):
     from waitress import create_server
+
     # Room for a request carrying a report and several working documents at the size limit.
     body_limit = (cfg.max_upload_mb * 6 + 2) * 1024 * 1024
-    return create_server(_application(), sockets=[sock], threads=threads, ident="qmark",
-                         max_request_body_size=body_limit, expose_tracebacks=False, **extra)
+    return create_server(
+        _application(), sockets=[sock], threads=threads, ident="qmark", max_request_body_size=body_limit, expose_tracebacks=False, **extra
+    )
 
 
 def _running_instance(state_path: Path) -> str | None:
@@ -58,7 +63,8 @@ def _running_instance(state_path: Path) -> str | None:
 
 def _start_worker():
     from qmark.web.reviews.jobs import Worker
-    worker = Worker()      # its first round re-queues runs a stopped server left half done
+
+    worker = Worker()  # its first round re-queues runs a stopped server left half done
     worker.start_thread()
     return worker
 
@@ -68,6 +74,7 @@ def serve_desktop(cfg: WebConfig, port: int, open_browser: bool, threads: int) -
     from qmark.web.reviews import signin
     from qmark.web.reviews.views import misc
 
+    assert cfg.data_dir is not None  # desktop mode always has one
     state_path = cfg.data_dir / STATE_FILE
     print(f"Data folder: {cfg.data_dir}")
     existing = _running_instance(state_path)
@@ -79,8 +86,9 @@ def serve_desktop(cfg: WebConfig, port: int, open_browser: bool, threads: int) -
 
     n = _migrate()
     from qmark.web.reviews.jobs import requeue_stale
-    requeue_stale(all_running=True)      # no other workspace runs on this data: carry on what it left
-    print(f"Database:    {cfg.data_dir / 'qmark.sqlite3'}" + (f" (set up: {n} change{'s' if n != 1 else ''} applied)" if n else ""))
+
+    requeue_stale(all_running=True)  # no other workspace runs on this data: carry on what it left
+    print(f"Database:    {state_path.parent / 'qmark.sqlite3'}" + (f" (set up: {n} change{'s' if n != 1 else ''} applied)" if n else ""))
     user = signin.desktop_user()
     sock = _bind("127.0.0.1", port)
     actual = sock.getsockname()[1]
@@ -126,6 +134,7 @@ def _open(url: str) -> bool:
 
 def serve_server(cfg: WebConfig, host: str, port: int, threads: int, worker: bool) -> int:
     from django.contrib.auth import get_user_model
+
     extra = {}
     if cfg.trusted_proxies:
         # qmark reads X-Forwarded-For itself, believing only the proxies listed
@@ -133,9 +142,12 @@ def serve_server(cfg: WebConfig, host: str, port: int, threads: int, worker: boo
         pass
     elif cfg.behind_proxy:
         # Trust X-Forwarded-* only from a proxy on this machine.
-        extra = dict(trusted_proxy="127.0.0.1", trusted_proxy_count=1,
-                     trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
-                     clear_untrusted_proxy_headers=True)
+        extra = dict(
+            trusted_proxy="127.0.0.1",
+            trusted_proxy_count=1,
+            trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
+            clear_untrusted_proxy_headers=True,
+        )
     sock = _bind(host, port)
     actual = sock.getsockname()[1]
     server = _waitress(sock, cfg, threads, **extra)

@@ -1,5 +1,6 @@
 """Django settings for qmark web. Everything that differs between desktop and server mode comes
 from qmark.web.config; the CLI picks the mode (QMARK_WEB_MODE) before django.setup()."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,17 +38,21 @@ MIDDLEWARE = [
 ROOT_URLCONF = "qmark.web.urls"
 WSGI_APPLICATION = "qmark.web.wsgi.application"
 
-TEMPLATES = [{
-    "BACKEND": "django.template.backends.django.DjangoTemplates",
-    "DIRS": [WEB_DIR / "templates"],
-    "APP_DIRS": False,
-    "OPTIONS": {"context_processors": [
-        "django.template.context_processors.request",
-        "django.contrib.auth.context_processors.auth",
-        "django.contrib.messages.context_processors.messages",
-        "qmark.web.reviews.context.workspace",
-    ]},
-}]
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [WEB_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "qmark.web.reviews.context.workspace",
+            ]
+        },
+    }
+]
 
 DATABASES = {"default": config.database_settings(CFG.database_url)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -108,7 +113,7 @@ STATIC_DIR = WEB_DIR / "static"
 QMARK_UPLOAD_DIR = CFG.upload_dir
 QMARK_MAX_UPLOAD_MB = CFG.max_upload_mb
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024      # form fields other than files
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # form fields other than files
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 QMARK_MODE = CFG.mode
@@ -127,12 +132,13 @@ QMARK_SIGNIN_LINK_MINUTES = 10
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"safe": {"()": "qmark.web.logsafe.SafeFormatter",
-                            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {"safe": {"()": "qmark.web.logsafe.SafeFormatter", "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "filters": {"one_line": {"()": "qmark.web.logsafe.OneLineSecurityFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "safe"},
-                 # refused hosts and path probes: one line each, never a stack trace
-                 "security": {"class": "logging.StreamHandler", "formatter": "safe", "filters": ["one_line"]}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "safe"},
+        # refused hosts and path probes: one line each, never a stack trace
+        "security": {"class": "logging.StreamHandler", "formatter": "safe", "filters": ["one_line"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},

@@ -1,4 +1,5 @@
 """WSGI entry point (waitress serves it; see qmark.web.serve)."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application

@@ -3,6 +3,7 @@
 A review of another organisation does not exist as far as a user is concerned (404, never 403);
 within their own organisation a user's role decides what they may do (403 when it does not).
 """
+
 from __future__ import annotations
 
 from functools import wraps
@@ -56,6 +57,7 @@ def get_review_for(user, pk, need: str = "view") -> Review:
 def member_required(need: str = "view"):
     """View decorator: signed in, in an organisation, with a role that allows `need`.
     Sets request.membership and request.role."""
+
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
@@ -67,7 +69,9 @@ def member_required(need: str = "view"):
             request.membership = m
             request.role = m.privileges
             return view(request, *args, **kwargs)
+
         return wrapper
+
     return decorate
 
 

@@ -1,9 +1,11 @@
 """Writing the audit log. Callers name what happened and to what; never pass report text."""
+
 from __future__ import annotations
 
 import csv
 import io
 import ipaddress
+from typing import Any
 
 from django.conf import settings
 
@@ -24,7 +26,7 @@ def _networks(entries) -> list:
         try:
             out.append(ipaddress.ip_network(str(entry), strict=False))
         except ValueError:
-            pass    # checked when the settings were read
+            pass  # checked when the settings were read
     return out
 
 
@@ -43,15 +45,24 @@ def client_ip(request) -> str | None:
         try:
             ipaddress.ip_address(hop)
         except ValueError:
-            break            # garbage: believe no further
+            break  # garbage: believe no further
         remote = hop
         if not _trusted(hop, networks):
             break
     return remote[:45]
 
 
-def record(request, kind: AuditKind, *, review: Review | None = None, object: str = "", detail: dict | None = None,
-           actor=None, actor_name: str | None = None, organisation=None) -> AuditEvent:
+def record(
+    request,
+    kind: Any,  # an AuditKind (mypy without django-stubs sees the choice tuple)
+    *,
+    review: Review | None = None,
+    object: str = "",
+    detail: dict | None = None,
+    actor=None,
+    actor_name: str | None = None,
+    organisation=None,
+) -> AuditEvent:
     user = actor if actor is not None else (getattr(request, "user", None) if request is not None else None)
     if user is not None and not user.is_authenticated:
         user = None
@@ -91,6 +102,7 @@ def describe(event: AuditEvent) -> str:
 
     from qmark.assess.records import RATING_LABELS
     from qmark.web.reviews.models import JudgementKind
+
     d = dict(event.detail or {})
     parts = []
     if event.kind == AuditKind.JUDGEMENT_RECORDED and "kind" in d:
@@ -127,6 +139,19 @@ def to_csv(events) -> str:
     w.writerow(_FIELDS)
     for e in events:
         detail = describe(e)
-        w.writerow([_cell(x) for x in (e.created.strftime("%Y-%m-%d %H:%M:%S"), e.actor_name, e.get_kind_display(),
-                                       e.review_id or "", e.review_title, e.object, detail, e.ip or "")])
+        w.writerow(
+            [
+                _cell(x)
+                for x in (
+                    e.created.strftime("%Y-%m-%d %H:%M:%S"),
+                    e.actor_name,
+                    e.get_kind_display(),
+                    e.review_id or "",
+                    e.review_title,
+                    e.object,
+                    detail,
+                    e.ip or "",
+                )
+            ]
+        )
     return out.getvalue()

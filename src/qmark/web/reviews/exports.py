@@ -1,5 +1,6 @@
 """A review's summary for people outside qmark: JSON (machine-readable, with the engine's
 Assessment exactly as stored and every human judgement) and a self-contained HTML page."""
+
 from __future__ import annotations
 
 import json
@@ -24,42 +25,86 @@ def summary(review, st: ReviewState, exported_by) -> dict:
         r = q.result
 
         def item(i):
-            return {"id": i.evidence.id, "location": i.label, "quote": i.evidence.quote,
-                    "decision": i.status, "decided": _who(i.decision)}
+            return {"id": i.evidence.id, "location": i.label, "quote": i.evidence.quote, "decision": i.status, "decided": _who(i.decision)}
 
-        questions.append({
-            "question": r.question, "number": r.number, "short": r.short, "text": r.text,
-            "suggested_rating": r.rating, "confidence": r.confidence, "needs_human_read": r.needs_human_read,
-            "assessor_rating": q.rating.value if q.rating else None,
-            "final_rating": q.final_rating,
-            "comment": q.rating.comment if q.rating else "",
-            "rated": _who(q.rating),
-            "evidence": [item(i) for i in q.evidence],
-            "counter_evidence": [item(i) for i in q.counter],
-            "added_evidence": [{"id": i.paragraph["id"], "location": i.label, "text": i.paragraph["text"],
-                                "added": _who(i.decision), "comment": i.decision.comment} for i in q.added],
-        })
+        questions.append(
+            {
+                "question": r.question,
+                "number": r.number,
+                "short": r.short,
+                "text": r.text,
+                "suggested_rating": r.rating,
+                "confidence": r.confidence,
+                "needs_human_read": r.needs_human_read,
+                "assessor_rating": q.rating.value if q.rating else None,
+                "final_rating": q.final_rating,
+                "comment": q.rating.comment if q.rating else "",
+                "rated": _who(q.rating),
+                "evidence": [item(i) for i in q.evidence],
+                "counter_evidence": [item(i) for i in q.counter],
+                "added_evidence": [
+                    {
+                        "id": (i.paragraph or {}).get("id"),
+                        "location": i.label,
+                        "text": (i.paragraph or {}).get("text", ""),
+                        "added": _who(i.decision),
+                        "comment": i.decision.comment if i.decision else "",
+                    }
+                    for i in q.added
+                ],
+            }
+        )
     return {
         "qmark_export": EXPORT_VERSION,
         "exported": timezone.now().replace(microsecond=0).isoformat(),
         "exported_by": exported_by.get_username(),
         "review": {
-            "id": review.pk, "title": review.title, "reference": review.reference,
-            "type": review.review_type, "type_label": review.get_review_type_display(),
+            "id": review.pk,
+            "title": review.title,
+            "reference": review.reference,
+            "type": review.review_type,
+            "type_label": review.get_review_type_display(),
             "report_date": review.report_date.isoformat() if review.report_date else None,
             "organisation": review.organisation.name,
         },
         "status": "complete" if st.complete else "in_review",
         "completed": _who(st.completion) if st.complete else None,
-        "assessment_run": {"id": st.run.pk, "engine_version": st.run.engine_version, "config_hash": st.run.config_hash,
-                           "finished": st.run.finished.isoformat() if st.run.finished else None,
-                           "documents": st.run.documents},
+        "assessment_run": {
+            "id": st.run.pk,
+            "engine_version": st.run.engine_version,
+            "config_hash": st.run.config_hash,
+            "finished": st.run.finished.isoformat() if st.run.finished else None,
+            "documents": st.run.documents,
+        },
         "questions": questions,
-        "judgements": [{"question": j.question, "kind": j.kind, "target": j.target, "value": j.value,
-                        "comment": j.comment, "by": j.user.get_username(), "at": j.created.isoformat()}
-                       for q in st.questions for j in q.history] +
-                      ([{"question": "", "kind": st.completion.kind, "target": "", "value": "", "comment": st.completion.comment,
-                         "by": st.completion.user.get_username(), "at": st.completion.created.isoformat()}] if st.completion else []),
+        "judgements": [
+            {
+                "question": j.question,
+                "kind": j.kind,
+                "target": j.target,
+                "value": j.value,
+                "comment": j.comment,
+                "by": j.user.get_username(),
+                "at": j.created.isoformat(),
+            }
+            for q in st.questions
+            for j in q.history
+        ]
+        + (
+            [
+                {
+                    "question": "",
+                    "kind": st.completion.kind,
+                    "target": "",
+                    "value": "",
+                    "comment": st.completion.comment,
+                    "by": st.completion.user.get_username(),
+                    "at": st.completion.created.isoformat(),
+                }
+            ]
+            if st.completion
+            else []
+        ),
         "assessment": json.loads(st.run.assessment_json),
     }
 
@@ -69,8 +114,9 @@ def to_json(review, st: ReviewState, user) -> str:
 
 
 def to_html(review, st: ReviewState, user) -> str:
-    return render_to_string("qmark/export.html", {"review": review, "state": st, "labels": RATING_LABELS,
-                                                   "data": summary(review, st, user)})
+    return render_to_string(
+        "qmark/export.html", {"review": review, "state": st, "labels": RATING_LABELS, "data": summary(review, st, user)}
+    )
 
 
 def filename(review, suffix: str) -> str:

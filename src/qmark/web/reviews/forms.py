@@ -1,4 +1,5 @@
 """Forms. Every field has a label; hints and errors are tied to the field (aria-describedby)."""
+
 from __future__ import annotations
 
 from django import forms
@@ -17,7 +18,7 @@ class DocumentField(forms.FileField):
     """One or several documents, each checked by qmark.web.reviews.uploads."""
 
     def __init__(self, *args, multiple: bool = False, **kwargs):
-        attrs = {"accept": uploads.ACCEPT}
+        attrs: dict[str, str | bool] = {"accept": uploads.ACCEPT}
         if multiple:
             attrs["multiple"] = True
         kwargs.setdefault("widget", (MultiFileInput if multiple else forms.FileInput)(attrs=attrs))
@@ -55,8 +56,9 @@ def profile_choices() -> list[tuple[str, str]]:
 
 
 class ReviewForm(forms.ModelForm):
-    profile = forms.ChoiceField(label="Quality marker", choices=profile_choices, required=False,
-                                help_text="What the review's analysis is assessed against.")
+    profile = forms.ChoiceField(
+        label="Quality marker", choices=profile_choices, required=False, help_text="What the review's analysis is assessed against."
+    )
 
     def clean_profile(self) -> str:
         # Left out of a form post: keep what the review has (a new review gets the default).
@@ -65,8 +67,12 @@ class ReviewForm(forms.ModelForm):
     class Meta:
         model = Review
         fields = ["title", "reference", "review_type", "profile", "report_date"]
-        labels = {"title": "Title", "reference": "Reference (optional)", "review_type": "Type of review",
-                  "report_date": "Date of the report (optional)"}
+        labels = {
+            "title": "Title",
+            "reference": "Reference (optional)",
+            "review_type": "Type of review",
+            "report_date": "Date of the report (optional)",
+        }
         help_texts = {
             "title": "As it appears on the report, for example ‘Child M: Local Child Safeguarding Practice Review’.",
             "reference": "Your partnership's own reference, if it has one.",
@@ -77,18 +83,25 @@ class ReviewForm(forms.ModelForm):
 
 
 class NewReviewForm(ReviewForm):
-    report = DocumentField(label="The report", required=True,
-                           help_text="PDF, Word (.docx), HTML, Markdown or text.",
-                           error_messages={"required": "Choose the report to upload"})
-    working = DocumentField(label="Working documents (optional)", required=False, multiple=True,
-                            help_text="Terms of reference, panel minutes, the reviewer's statement: anything that shows how the analysis was done. You can choose several files.")
+    report = DocumentField(
+        label="The report",
+        required=True,
+        help_text="PDF, Word (.docx), HTML, Markdown or text.",
+        error_messages={"required": "Choose the report to upload"},
+    )
+    working = DocumentField(
+        label="Working documents (optional)",
+        required=False,
+        multiple=True,
+        help_text="Terms of reference, panel minutes, the reviewer's statement: anything that shows how the analysis was done. You can choose several files.",
+    )
 
 
 class UploadForm(forms.Form):
-    report = DocumentField(label="A new version of the report (optional)", required=False,
-                           help_text="Replaces the current report.")
-    working = DocumentField(label="Working documents to add (optional)", required=False, multiple=True,
-                            help_text="You can choose several files.")
+    report = DocumentField(label="A new version of the report (optional)", required=False, help_text="Replaces the current report.")
+    working = DocumentField(
+        label="Working documents to add (optional)", required=False, multiple=True, help_text="You can choose several files."
+    )
 
     def clean(self):
         data = super().clean()
@@ -98,10 +111,19 @@ class UploadForm(forms.Form):
 
 
 class RatingForm(forms.Form):
-    rating = forms.ChoiceField(label="Your rating", choices=[(r, RATING_LABELS[r]) for r in RATINGS],
-                               widget=forms.RadioSelect, error_messages={"required": "Choose a rating"})
-    comment = forms.CharField(label="Comment", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
-                              help_text="Required when your rating differs from qmark's suggestion: say what you saw in the report.")
+    rating = forms.ChoiceField(
+        label="Your rating",
+        choices=[(r, RATING_LABELS[r]) for r in RATINGS],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a rating"},
+    )
+    comment = forms.CharField(
+        label="Comment",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required when your rating differs from qmark's suggestion: say what you saw in the report.",
+    )
 
     def __init__(self, *args, suggested: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,7 +133,9 @@ class RatingForm(forms.Form):
         data = super().clean()
         rating, comment = data.get("rating"), (data.get("comment") or "").strip()
         if rating and rating != self.suggested and not comment:
-            self.add_error("comment", f"Explain why you rate it ‘{RATING_LABELS[rating]}’ when qmark suggests ‘{RATING_LABELS[self.suggested]}’")
+            self.add_error(
+                "comment", f"Explain why you rate it ‘{RATING_LABELS[rating]}’ when qmark suggests ‘{RATING_LABELS[self.suggested]}’"
+            )
         data["comment"] = comment
         return data
 

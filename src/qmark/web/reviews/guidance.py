@@ -1,4 +1,5 @@
 """The marker's guidance for one question, from qmark.knowledge (shown beside the evidence)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,10 +12,10 @@ class QuestionGuide:
     title: str
     good: list[str]
     weak: list[str]
-    obstacles: list            # Obstacle(obstacle, tackle)
-    statutory: list[tuple[str, str]]   # (editions, point)
+    obstacles: list  # Obstacle(obstacle, tackle)
+    statutory: list[tuple[str, str]]  # (editions, point)
     inspection: str
-    reading: list[tuple[str, str]]     # (label, gist)
+    reading: list[tuple[str, str]]  # (label, gist)
 
 
 def for_question(qid: str, profile_id: str) -> QuestionGuide | None:
@@ -29,7 +30,7 @@ def for_question(qid: str, profile_id: str) -> QuestionGuide | None:
         return None
     statutory = []
     for link in g.statutory:
-        names = [kb.edition(e).label if kb.edition(e) else e for e in link.editions]
+        names = [ed.label if (ed := kb.edition(e)) else e for e in link.editions]
         statutory.append((", ".join(names), link.point))
     reading = []
     for ref in g.reading:

@@ -6,6 +6,7 @@ review's documents and store the Assessment as JSON. A running job writes a hear
 whose heartbeat has stopped (the server was stopped or crashed) goes back to the queue, so work
 survives restarts. Page views never wait for the engine.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,13 +42,12 @@ HEARTBEAT_SECONDS = 5
 STALE_AFTER = timedelta(seconds=30)
 MAX_ATTEMPTS = 3
 
-_wake = threading.Event()   # set when this process queues a job, so its worker starts at once
+_wake = threading.Event()  # set when this process queues a job, so its worker starts at once
 
 
 def enqueue(review: Review, user) -> AssessmentRun:
     """Queue an assessment of the review's current documents."""
-    docs = [{"id": d.pk, "name": d.original_name, "role": d.role, "sha256": d.sha256}
-            for d in review.documents.all()]
+    docs = [{"id": d.pk, "name": d.original_name, "role": d.role, "sha256": d.sha256} for d in review.documents.all()]
     run = AssessmentRun.objects.create(review=review, requested_by=user, stage=STAGES["queued"][1], documents=docs)
     transaction.on_commit(_wake.set)
     return run
@@ -71,25 +71,36 @@ def requeue_stale(now=None, *, all_running: bool = False) -> int:
     if not all_running:
         stale = stale.filter(Q(heartbeat__lt=now - STALE_AFTER) | Q(heartbeat__isnull=True))
     stale.filter(attempts__gte=MAX_ATTEMPTS).update(
-        status=RunStatus.FAILED, finished=now, worker="",
-        error=f"The assessment was interrupted {MAX_ATTEMPTS} times before it finished. Try again; if it happens again, the document may be too large.")
+        status=RunStatus.FAILED,
+        finished=now,
+        worker="",
+        error=f"The assessment was interrupted {MAX_ATTEMPTS} times before it finished. Try again; if it happens again, the document may be too large.",
+    )
     return stale.filter(attempts__lt=MAX_ATTEMPTS).update(
-        status=RunStatus.QUEUED, progress=0, worker="", stage="Waiting to start again (qmark was restarted)")
+        status=RunStatus.QUEUED, progress=0, worker="", stage="Waiting to start again (qmark was restarted)"
+    )
 
 
 def claim(worker_id: str) -> AssessmentRun | None:
     """Take the oldest queued run, or None. Safe with several workers on one database."""
     now = timezone.now()
-    changes = dict(status=RunStatus.RUNNING, started=now, heartbeat=now, worker=worker_id,
-                   attempts=F("attempts") + 1, progress=STAGES["reading"][0], stage=STAGES["reading"][1])
+    changes = dict(
+        status=RunStatus.RUNNING,
+        started=now,
+        heartbeat=now,
+        worker=worker_id,
+        attempts=F("attempts") + 1,
+        progress=STAGES["reading"][0],
+        stage=STAGES["reading"][1],
+    )
     queued = AssessmentRun.objects.filter(status=RunStatus.QUEUED).order_by("created", "id")
     pk = None
-    if connection.features.has_select_for_update_skip_locked:      # PostgreSQL
+    if connection.features.has_select_for_update_skip_locked:  # PostgreSQL
         with transaction.atomic():
             pk = queued.select_for_update(skip_locked=True).values_list("pk", flat=True).first()
             if pk is not None:
                 AssessmentRun.objects.filter(pk=pk).update(**changes)
-    else:                                                            # SQLite: an atomic conditional update
+    else:  # SQLite: an atomic conditional update
         for candidate in queued.values_list("pk", flat=True)[:10]:
             if AssessmentRun.objects.filter(pk=candidate, status=RunStatus.QUEUED).update(**changes):
                 pk = candidate
@@ -101,17 +112,16 @@ def claim(worker_id: str) -> AssessmentRun | None:
 
 def _stage(run: AssessmentRun, stage: str) -> None:
     progress, label = STAGES[stage]
-    AssessmentRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
-        stage=label, progress=progress, heartbeat=timezone.now())
+    AssessmentRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(stage=label, progress=progress, heartbeat=timezone.now())
 
 
 def _fail(run: AssessmentRun, message: str) -> None:
     message = " ".join(message.split())[:300]
     n = AssessmentRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
-        status=RunStatus.FAILED, error=message, finished=timezone.now(), worker="")
+        status=RunStatus.FAILED, error=message, finished=timezone.now(), worker=""
+    )
     if n:
-        audit.record(None, AuditKind.ASSESSMENT_FAILED, review=run.review, actor_name="qmark",
-                     object=f"assessment {run.pk}")
+        audit.record(None, AuditKind.ASSESSMENT_FAILED, review=run.review, actor_name="qmark", object=f"assessment {run.pk}")
 
 
 class _Heartbeat(threading.Thread):
@@ -126,7 +136,7 @@ class _Heartbeat(threading.Thread):
                 try:
                     AssessmentRun.objects.filter(pk=self.run_id, status=RunStatus.RUNNING).update(heartbeat=timezone.now())
                 except DatabaseError:
-                    pass   # try again at the next beat
+                    pass  # try again at the next beat
         finally:
             connections.close_all()
 
@@ -134,7 +144,7 @@ class _Heartbeat(threading.Thread):
 _UNSAFE = re.compile(r"[^\w .,()&+-]")
 
 
-def _readable_names(docs: list[Document]) -> dict[str, Document]:
+def _readable_names(docs: list[Document]) -> dict[str, tuple[Document, str]]:
     """Each document's stored path -> the document, and the names the user gave the files
     (made safe and unique), so evidence says 'Terms of reference: para 3' rather than a random
     stored name. The stored files are read where they are: nothing named after an upload is
@@ -154,12 +164,16 @@ def _readable_names(docs: list[Document]) -> dict[str, Document]:
 def _rename(report, names: dict[str, tuple[Document, str]]) -> None:
     """Give the report's documents the names the user knows them by."""
     from dataclasses import replace
-    report.documents = [replace(doc, name=names[doc.path][1], path=names[doc.path][0].original_name)
-                        if doc.path in names else doc for doc in report.documents]
+
+    report.documents = [
+        replace(doc, name=names[doc.path][1], path=names[doc.path][0].original_name) if doc.path in names else doc
+        for doc in report.documents
+    ]
 
 
 def _date(text: str | None):
     from datetime import date
+
     try:
         return date.fromisoformat(text) if text else None
     except ValueError:
@@ -169,9 +183,12 @@ def _date(text: str | None):
 def paragraph_index(report) -> list[dict]:
     """Every non-heading paragraph as read: where it is and its text, for adding evidence."""
     from qmark.assess.scoring import location
-    return [{"index": p.index, "id": report.evidence_id(p), "location": location(report, p).model_dump(),
-             "text": report.paragraph_text(p)}
-            for p in report.paragraphs if p.kind != "heading"]
+
+    return [
+        {"index": p.index, "id": report.evidence_id(p), "location": location(report, p).model_dump(), "text": report.paragraph_text(p)}
+        for p in report.paragraphs
+        if p.kind != "heading"
+    ]
 
 
 def process(run: AssessmentRun) -> None:
@@ -192,7 +209,7 @@ def process(run: AssessmentRun) -> None:
         names = _readable_names(report_docs[:1] + working)
         paths = list(names)
         try:
-            report = read_report(paths[0], paths[1:], max_mb=settings.QMARK_MAX_UPLOAD_MB)
+            report = read_report(paths[0], list[str | Path](paths[1:]), max_mb=settings.QMARK_MAX_UPLOAD_MB)
             _rename(report, names)
             _stage(run, "analysing")
             assessment = Engine.from_profile(run.review.profile).assess(report, report_date=run.review.report_date)
@@ -207,15 +224,30 @@ def process(run: AssessmentRun) -> None:
         paragraphs = paragraph_index(report)
         now = timezone.now()
         n = AssessmentRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
-            status=RunStatus.DONE, progress=100, stage=STAGES["done"][1], finished=now, heartbeat=now, worker="",
-            engine_version=assessment.engine_version, config_hash=assessment.config_hash,
-            profile_id=assessment.profile.id, profile_version=assessment.profile.version,
+            status=RunStatus.DONE,
+            progress=100,
+            stage=STAGES["done"][1],
+            finished=now,
+            heartbeat=now,
+            worker="",
+            engine_version=assessment.engine_version,
+            config_hash=assessment.config_hash,
+            profile_id=assessment.profile.id,
+            profile_version=assessment.profile.version,
             report_date=_date(assessment.report.date),
             documents=[{"id": d.pk, "name": d.original_name, "role": d.role, "sha256": d.sha256} for d, _ in names.values()],
-            assessment_json=assessment.model_dump_json(), paragraphs_json=json.dumps(paragraphs, ensure_ascii=False))
+            assessment_json=assessment.model_dump_json(),
+            paragraphs_json=json.dumps(paragraphs, ensure_ascii=False),
+        )
         if n:
-            audit.record(None, AuditKind.ASSESSMENT_DONE, review=run.review, actor_name="qmark",
-                         object=f"assessment {run.pk}", detail={"engine_version": assessment.engine_version})
+            audit.record(
+                None,
+                AuditKind.ASSESSMENT_DONE,
+                review=run.review,
+                actor_name="qmark",
+                object=f"assessment {run.pk}",
+                detail={"engine_version": assessment.engine_version},
+            )
     except Exception as exc:  # never let one document stop the worker; never log its text
         log.error("assessment %s stopped: %s", run.pk, type(exc).__name__)
         _fail(run, f"The assessment stopped unexpectedly ({type(exc).__name__}). Try again; if it happens again, ask for help.")

@@ -1,4 +1,5 @@
 """What each role may do, in one place: privileges as methods on the Role enum."""
+
 from __future__ import annotations
 
 from django.db import models

@@ -6,6 +6,7 @@ someone guessing from elsewhere cannot lock its owner out. An address is also li
 accounts. Blocked attempts are not each written to the log: a blocked attempt on an account
 that exists is recorded once per window and address, one on an unknown name not at all.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -44,16 +45,17 @@ def use_link(token: str):
         if not spent:
             return None
         link = SignInLink.objects.select_related("user").get(token_hash=h)
-    SignInLink.objects.filter(expires__lt=now - timedelta(days=1)).delete()   # tidy old links
+    SignInLink.objects.filter(expires__lt=now - timedelta(days=1)).delete()  # tidy old links
     user = link.user
     return user if user.is_active else None
 
 
 def _login_name() -> str:
     import getpass
+
     try:
         name = getpass.getuser()
-    except Exception:   # no login name in this environment
+    except Exception:  # no login name in this environment
         name = ""
     return (name or "assessor")[:150]
 
@@ -98,5 +100,4 @@ def should_record_block(username: str, ip: str | None) -> bool:
     key = account_key(username)
     if not get_user_model().objects.filter(username__iexact=key).exists():
         return False
-    return not AuditEvent.objects.filter(kind=AuditKind.SIGN_IN_BLOCKED, actor_name=key, ip=ip,
-                                         created__gte=_window_start()).exists()
+    return not AuditEvent.objects.filter(kind=AuditKind.SIGN_IN_BLOCKED, actor_name=key, ip=ip, created__gte=_window_start()).exists()

@@ -1,5 +1,6 @@
 """The assessors' view of a run: the engine's suggestions with the human judgements laid over
 them. Judgements are never edited; for each thing judged, the latest judgement counts."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,27 +13,32 @@ ACCEPTED, REJECTED = "accepted", "rejected"
 
 @dataclass
 class EvidenceItem:
-    side: str                   # "for", "against" or "added"
-    target: str                 # what judgements about it name: "for:4.12", "against:#7", "para:31"
-    evidence: Evidence | None   # the engine's evidence (None for evidence an assessor added)
-    paragraph: dict | None = None      # for added evidence: the paragraph as read
+    side: str  # "for", "against" or "added"
+    target: str  # what judgements about it name: "for:4.12", "against:#7", "para:31"
+    evidence: Evidence | None  # the engine's evidence (None for evidence an assessor added)
+    paragraph: dict | None = None  # for added evidence: the paragraph as read
     decision: Judgement | None = None  # the latest accept/reject, or the add
 
     @property
     def status(self) -> str | None:
         if self.decision is None:
             return None
-        return {JudgementKind.EVIDENCE_ACCEPT: ACCEPTED, JudgementKind.EVIDENCE_REJECT: REJECTED,
-                JudgementKind.EVIDENCE_ADD: "added"}.get(self.decision.kind)
+        return {JudgementKind.EVIDENCE_ACCEPT: ACCEPTED, JudgementKind.EVIDENCE_REJECT: REJECTED, JudgementKind.EVIDENCE_ADD: "added"}.get(
+            self.decision.kind
+        )
 
     @property
     def label(self) -> str:
-        return self.evidence.location.label if self.evidence else self.paragraph["location"]["label"]
+        if self.evidence:
+            return self.evidence.location.label
+        assert self.paragraph is not None
+        return self.paragraph["location"]["label"]
 
     @property
     def in_context(self) -> tuple[str, str, str]:
         """The paragraph split round the quote: (before, quote, after)."""
         if self.evidence is None:
+            assert self.paragraph is not None
             return "", "", self.paragraph["text"]
         a, b = self.evidence.quote_in_paragraph
         t = self.evidence.paragraph_text
@@ -42,8 +48,8 @@ class EvidenceItem:
 @dataclass
 class QuestionState:
     result: QuestionResult
-    rating: Judgement | None = None             # the assessor's current rating
-    history: list[Judgement] = field(default_factory=list)   # every judgement on this question
+    rating: Judgement | None = None  # the assessor's current rating
+    history: list[Judgement] = field(default_factory=list)  # every judgement on this question
     evidence: list[EvidenceItem] = field(default_factory=list)
     counter: list[EvidenceItem] = field(default_factory=list)
     added: list[EvidenceItem] = field(default_factory=list)
@@ -81,7 +87,7 @@ class ReviewState:
     run: AssessmentRun
     assessment: Assessment
     questions: list[QuestionState]
-    completion: Judgement | None      # the latest complete/reopen judgement
+    completion: Judgement | None  # the latest complete/reopen judgement
 
     @property
     def complete(self) -> bool:
@@ -112,12 +118,13 @@ def build(run: AssessmentRun, judgements: list[Judgement] | None = None) -> Revi
             completion = j
         else:
             by_q.setdefault(j.question, []).append(j)
+    assert assessment is not None
     questions = []
     for result in assessment.questions:
         js = by_q.get(result.question, [])
         q = QuestionState(result=result, history=js)
         latest: dict[str, Judgement] = {}
-        for j in js:   # in time order: later ones win
+        for j in js:  # in time order: later ones win
             if j.kind == JudgementKind.RATING:
                 q.rating = j
             else:
@@ -150,11 +157,11 @@ def runs_of(review) -> tuple[AssessmentRun | None, AssessmentRun | None]:
 
 @dataclass
 class Progress:
-    key: str       # no_report, queued, running, failed, ready, in_review, complete
+    key: str  # no_report, queued, running, failed, ready, in_review, complete
     label: str
     rated: int = 0
     progress: int = 0
-    report_date: object = None    # as read from the report by the latest finished run
+    report_date: object = None  # as read from the report by the latest finished run
 
 
 def progress_of(reviews) -> dict[int, Progress]:
@@ -168,8 +175,11 @@ def progress_of(reviews) -> dict[int, Progress]:
             done.setdefault(run.review_id, run)
     rated: dict[int, set] = {}
     completion: dict[int, str] = {}
-    for run_id, kind, question in (Judgement.objects.filter(run_id__in=[r.pk for r in done.values()])
-                                   .order_by("created", "id").values_list("run_id", "kind", "question")):
+    for run_id, kind, question in (
+        Judgement.objects.filter(run_id__in=[r.pk for r in done.values()])
+        .order_by("created", "id")
+        .values_list("run_id", "kind", "question")
+    ):
         if kind == JudgementKind.RATING:
             rated.setdefault(run_id, set()).add(question)
         elif kind in (JudgementKind.COMPLETE, JudgementKind.REOPEN):
@@ -186,6 +196,7 @@ def progress_of(reviews) -> dict[int, Progress]:
         elif run.status == "failed" and finished is None:
             out[r.pk] = Progress("failed", "Could not be assessed")
         else:
+            assert finished is not None
             n = len(rated.get(finished.pk, ()))
             date = finished.report_date
             if completion.get(finished.pk) == JudgementKind.COMPLETE:

@@ -1,5 +1,6 @@
 """Uploaded documents: checked for size and type, stored outside any served folder under a
 random name, and removed from disk when their record is deleted (on its own or with a review)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -20,7 +21,7 @@ from qmark.web.reviews.models import Document, DocumentRole, Review
 
 log = logging.getLogger("qmark.web")
 
-ACCEPT = ",".join(SUPPORTED)   # for <input type=file accept=...>
+ACCEPT = ",".join(SUPPORTED)  # for <input type=file accept=...>
 _TEXT = {".html", ".htm", ".md", ".markdown", ".txt", ".text"}
 
 
@@ -95,8 +96,13 @@ def store(review: Review, upload, role: DocumentRole, user, written: list[Path] 
                 size += len(chunk)
                 out.write(chunk)
         doc = Document.objects.create(
-            review=review, role=role, original_name=os.path.basename(upload.name)[:255],
-            stored_name=stored, sha256=digest.hexdigest(), size=size, uploaded_by=user,
+            review=review,
+            role=role,
+            original_name=os.path.basename(upload.name)[:255],
+            stored_name=stored,
+            sha256=digest.hexdigest(),
+            size=size,
+            uploaded_by=user,
         )
     except BaseException:
         path.unlink(missing_ok=True)
@@ -110,12 +116,17 @@ def add(request, review: Review, files: list[tuple[object, DocumentRole]], writt
     """Store each (upload, role) for the review and record it in the audit log."""
     from qmark.web.reviews import audit
     from qmark.web.reviews.models import AuditKind
+
     docs = []
     for upload, role in files:
         doc = store(review, upload, role, request.user, written)
-        audit.record(request, AuditKind.DOCUMENT_UPLOADED, review=review,
-                     object=f"{doc.get_role_display().lower()} ‘{doc.original_name}’",
-                     detail={"sha256": doc.sha256, "size": doc.size})
+        audit.record(
+            request,
+            AuditKind.DOCUMENT_UPLOADED,
+            review=review,
+            object=f"{doc.get_role_display().lower()} ‘{doc.original_name}’",
+            detail={"sha256": doc.sha256, "size": doc.size},
+        )
         docs.append(doc)
     return docs
 

@@ -1,4 +1,5 @@
 """Models, one module per concept."""
+
 from qmark.web.reviews.models.appendonly import AppendOnlyError
 from qmark.web.reviews.models.audit import AuditEvent, AuditKind
 from qmark.web.reviews.models.judgement import Judgement, JudgementKind
@@ -8,7 +9,18 @@ from qmark.web.reviews.models.run import AssessmentRun, RunStatus
 from qmark.web.reviews.models.signin import SignInLink
 
 __all__ = [
-    "AppendOnlyError", "AuditEvent", "AuditKind", "Judgement", "JudgementKind", "Membership",
-    "Organisation", "Document", "DocumentRole", "Review", "ReviewType", "AssessmentRun",
-    "RunStatus", "SignInLink",
+    "AppendOnlyError",
+    "AuditEvent",
+    "AuditKind",
+    "Judgement",
+    "JudgementKind",
+    "Membership",
+    "Organisation",
+    "Document",
+    "DocumentRole",
+    "Review",
+    "ReviewType",
+    "AssessmentRun",
+    "RunStatus",
+    "SignInLink",
 ]

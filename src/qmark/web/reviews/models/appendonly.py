@@ -3,6 +3,7 @@ the audit log. save() refuses updates, delete() refuses, and so do the bulk Quer
 (Deleting a review still removes its judgements through the database cascade; the audit log
 keeps no foreign key to a review, so it outlives it. On PostgreSQL a trigger also refuses
 UPDATE and DELETE on the audit table.)"""
+
 from __future__ import annotations
 
 from django.db import models

@@ -38,6 +38,7 @@ class AuditEvent(AppendOnlyModel):
 
     review_id is a plain number, not a foreign key, so the record of a review outlives it.
     """
+
     created = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=30, choices=AuditKind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")

@@ -25,6 +25,7 @@ class Judgement(AppendOnlyModel):
     added evidence 'para:N' (paragraph index in the run's reading); blank otherwise.
     value: the rating for kind=rating; blank otherwise.
     """
+
     run = models.ForeignKey("reviews.AssessmentRun", on_delete=models.CASCADE, related_name="judgements")
     question = models.CharField(max_length=16, blank=True)
     kind = models.CharField(max_length=20, choices=JudgementKind.choices)

@@ -8,6 +8,7 @@ from qmark.web.reviews.roles import Role
 
 class Organisation(models.Model):
     """A safeguarding partnership: it owns reviews, and its members see only its reviews."""
+
     name = models.CharField(max_length=200, unique=True)
     created = models.DateTimeField(auto_now_add=True)
 
@@ -20,6 +21,7 @@ class Organisation(models.Model):
 
 class Membership(models.Model):
     """A user's organisation and role. One per user: a user works for one partnership."""
+
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.ASSESSOR)

@@ -23,8 +23,12 @@ class Review(models.Model):
     reference = models.CharField(max_length=100, blank=True)
     review_type = models.CharField("type of review", max_length=20, choices=ReviewType.choices, default=ReviewType.LCSPR)
     report_date = models.DateField("date of the report", null=True, blank=True)
-    profile = models.CharField("quality marker", max_length=60, default="analysis",
-                               help_text="The id of the qmark profile (quality marker) the review is assessed against.")
+    profile = models.CharField(
+        "quality marker",
+        max_length=60,
+        default="analysis",
+        help_text="The id of the qmark profile (quality marker) the review is assessed against.",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -57,6 +61,7 @@ class DocumentRole(models.TextChoices):
 class Document(models.Model):
     """An uploaded file. The bytes live in the upload folder under stored_name (random); the
     name the user gave it is kept only to show it back to them."""
+
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="documents")
     role = models.CharField(max_length=10, choices=DocumentRole.choices)
     original_name = models.CharField(max_length=255)
@@ -67,7 +72,7 @@ class Document(models.Model):
     uploaded = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["role", "uploaded", "id"]   # the report ("report" < "working") first
+        ordering = ["role", "uploaded", "id"]  # the report ("report" < "working") first
 
     def __str__(self) -> str:
         return self.original_name

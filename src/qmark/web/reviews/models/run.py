@@ -19,6 +19,7 @@ class RunStatus(models.TextChoices):
 class AssessmentRun(models.Model):
     """One run of qmark's engine over a review's documents. The Assessment is stored exactly as
     the engine made it (engine version recorded); human judgements point at the run."""
+
     review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="runs")
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True)
     stage = models.CharField(max_length=60, blank=True)

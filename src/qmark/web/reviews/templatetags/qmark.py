@@ -53,4 +53,5 @@ def confidence_words(value) -> str:
 @register.filter
 def audit_detail(event) -> str:
     from qmark.web.reviews.audit import describe
+
     return describe(event)

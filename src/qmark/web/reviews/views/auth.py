@@ -41,18 +41,24 @@ def signin_view(request):
         ip = audit.client_ip(request)
         if signin.blocked(username, ip):
             if signin.should_record_block(username, ip):
-                audit.record(request, AuditKind.SIGN_IN_BLOCKED, actor_name=signin.account_key(username),
-                             organisation=_organisation_of(username))
-            return render(request, "qmark/signin.html", {"form": SignInForm(request, initial={"username": username}),
-                                                          "blocked": True, "next": _next_url(request)}, status=429)
+                audit.record(
+                    request, AuditKind.SIGN_IN_BLOCKED, actor_name=signin.account_key(username), organisation=_organisation_of(username)
+                )
+            return render(
+                request,
+                "qmark/signin.html",
+                {"form": SignInForm(request, initial={"username": username}), "blocked": True, "next": _next_url(request)},
+                status=429,
+            )
         if form.is_valid():
             user = form.get_user()
             login(request, user)
             audit.record(request, AuditKind.SIGNED_IN, actor=user)
             return redirect(_next_url(request))
-        if username and request.POST.get("password"):     # credentials were checked, and were wrong
-            audit.record(request, AuditKind.SIGN_IN_FAILED, actor_name=signin.account_key(username),
-                         organisation=_organisation_of(username))
+        if username and request.POST.get("password"):  # credentials were checked, and were wrong
+            audit.record(
+                request, AuditKind.SIGN_IN_FAILED, actor_name=signin.account_key(username), organisation=_organisation_of(username)
+            )
     return render(request, "qmark/signin.html", {"form": form, "next": _next_url(request)})
 
 

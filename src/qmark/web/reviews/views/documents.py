@@ -22,8 +22,13 @@ def documents(request, pk):
         with uploads.removed_on_error() as written, transaction.atomic():
             if new_report:
                 for old in review.documents.filter(role=DocumentRole.REPORT):
-                    audit.record(request, AuditKind.DOCUMENT_DELETED, review=review, object=f"report ‘{old.original_name}’",
-                                 detail={"replaced": True})
+                    audit.record(
+                        request,
+                        AuditKind.DOCUMENT_DELETED,
+                        review=review,
+                        object=f"report ‘{old.original_name}’",
+                        detail={"replaced": True},
+                    )
                     old.delete()
                 files = [(new_report, DocumentRole.REPORT)]
             else:
@@ -35,8 +40,12 @@ def documents(request, pk):
             review.touch()
         messages.success(request, "Uploaded. qmark is assessing the review again with these documents.")
         return redirect("review", pk=review.pk)
-    return render(request, "qmark/documents.html", {"review": review, "form": form, "documents": list(review.documents.all())},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "qmark/documents.html",
+        {"review": review, "form": form, "documents": list(review.documents.all())},
+        status=400 if form.errors else 200,
+    )
 
 
 @member_required()
@@ -48,6 +57,6 @@ def document_delete(request, pk, doc_pk):
         raise Http404("No such working document")
     with transaction.atomic():
         audit.record(request, AuditKind.DOCUMENT_DELETED, review=review, object=f"working document ‘{doc.original_name}’")
-        doc.delete()      # the file is removed from disk once this commits
+        doc.delete()  # the file is removed from disk once this commits
     messages.success(request, f"‘{doc.original_name}’ is deleted. Assess the review again to leave it out of the results.")
     return redirect("documents", pk=review.pk)

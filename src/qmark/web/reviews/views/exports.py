@@ -7,8 +7,10 @@ from qmark.web.reviews import audit, exports, state
 from qmark.web.reviews.access import get_review_for, member_required
 from qmark.web.reviews.models import AuditKind
 
-_TYPES = {"json": ("application/json; charset=utf-8", ".json", exports.to_json),
-          "html": ("text/html; charset=utf-8", ".html", exports.to_html)}
+_TYPES = {
+    "json": ("application/json; charset=utf-8", ".json", exports.to_json),
+    "html": ("text/html; charset=utf-8", ".html", exports.to_html),
+}
 
 
 @member_required()
@@ -20,8 +22,7 @@ def export(request, pk, fmt):
         raise Http404("Nothing to export yet")
     content_type, suffix, make = _TYPES[fmt]
     body = make(review, state.build(done), request.user)
-    audit.record(request, AuditKind.REVIEW_EXPORTED, review=review, object=f"summary ({fmt.upper()})",
-                 detail={"assessment": done.pk})
+    audit.record(request, AuditKind.REVIEW_EXPORTED, review=review, object=f"summary ({fmt.upper()})", detail={"assessment": done.pk})
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(review, suffix)}"'
     return response

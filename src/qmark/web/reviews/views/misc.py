@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
-INSTANCE = {"id": ""}   # set by `qmark serve` so a second `qmark serve` can find this one
+INSTANCE = {"id": ""}  # set by `qmark serve` so a second `qmark serve` can find this one
 
 
 @never_cache
@@ -18,7 +18,7 @@ def static(request, path):
     qmark needs no separate web server or CDN."""
     parts = path.replace("\\", "/").split("/")
     if "\x00" in path or path.startswith("/") or ".." in parts or not path:
-        raise Http404("no such file")     # a probe for files outside the folder: a plain 404
+        raise Http404("no such file")  # a probe for files outside the folder: a plain 404
     response = serve(request, path, document_root=settings.STATIC_DIR)
     response["Cache-Control"] = "public, max-age=3600"
     return response

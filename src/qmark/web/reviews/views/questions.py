@@ -31,27 +31,39 @@ def _locked(request, review):
 
 
 def _record(request, review, current, question, kind, *, target="", value="", comment="", paragraph=None):
-    Judgement.objects.create(run=current.run, question=question.id, kind=kind, target=target, value=value,
-                             comment=comment, user=request.user)
+    Judgement.objects.create(
+        run=current.run, question=question.id, kind=kind, target=target, value=value, comment=comment, user=request.user
+    )
     detail = {"kind": kind, "target": target, "value": value, "commented": bool(comment)}
     if paragraph:
-        detail["paragraph"] = paragraph      # its printed number, never its text
-    audit.record(request, AuditKind.JUDGEMENT_RECORDED, review=review, object=f"question {question.result.number}",
-                 detail=detail)
+        detail["paragraph"] = paragraph  # its printed number, never its text
+    audit.record(request, AuditKind.JUDGEMENT_RECORDED, review=review, object=f"question {question.result.number}", detail=detail)
     review.touch()
 
 
 def _page(request, review, current, question, form=None, status=200):
     qs = current.questions
     i = qs.index(question)
-    return render(request, "qmark/question.html", {
-        "review": review, "state": current, "q": question, "form": form or RatingForm(   # no rating is pre-chosen until the assessor has chosen one
-            suggested=question.suggested, initial={"rating": question.rating.value} if question.rating else {}),
-        "guide": guidance.for_question(question.id, review.profile),
-        "previous": qs[i - 1] if i else None, "next": qs[i + 1] if i + 1 < len(qs) else None,
-        "labels": RATING_LABELS, "here": f"Question {question.result.number}",
-        "can_judge": request.role.can_edit and not current.complete,
-    }, status=status)
+    return render(
+        request,
+        "qmark/question.html",
+        {
+            "review": review,
+            "state": current,
+            "q": question,
+            "form": form
+            or RatingForm(  # no rating is pre-chosen until the assessor has chosen one
+                suggested=question.suggested, initial={"rating": question.rating.value} if question.rating else {}
+            ),
+            "guide": guidance.for_question(question.id, review.profile),
+            "previous": qs[i - 1] if i else None,
+            "next": qs[i + 1] if i + 1 < len(qs) else None,
+            "labels": RATING_LABELS,
+            "here": f"Question {question.result.number}",
+            "can_judge": request.role.can_edit and not current.complete,
+        },
+        status=status,
+    )
 
 
 @member_required()
@@ -71,14 +83,14 @@ def question_rate(request, pk, qid):
     form = RatingForm(request.POST, suggested=question.suggested)
     if not form.is_valid():
         return _page(request, review, current, question, form=form, status=400)
-    _record(request, review, current, question, JudgementKind.RATING,
-            value=form.cleaned_data["rating"], comment=form.cleaned_data["comment"])
+    _record(
+        request, review, current, question, JudgementKind.RATING, value=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+    )
     messages.success(request, f"Your rating for question {question.result.number} is saved: {RATING_LABELS[form.cleaned_data['rating']]}.")
     return redirect(reverse("question", args=[review.pk, question.id]) + "#your-rating")
 
 
-_DECISIONS = {"accept": JudgementKind.EVIDENCE_ACCEPT, "reject": JudgementKind.EVIDENCE_REJECT,
-              "withdraw": JudgementKind.EVIDENCE_WITHDRAW}
+_DECISIONS = {"accept": JudgementKind.EVIDENCE_ACCEPT, "reject": JudgementKind.EVIDENCE_REJECT, "withdraw": JudgementKind.EVIDENCE_WITHDRAW}
 
 
 @member_required()
@@ -119,8 +131,16 @@ def question_add_evidence(request, pk, qid):
             raise Http404("No such paragraph")
         target = f"para:{index}"
         if question.item(target) is None:
-            _record(request, review, current, question, JudgementKind.EVIDENCE_ADD, target=target,
-                    comment=request.POST.get("comment", "").strip()[:5000], paragraph=para["id"])
+            _record(
+                request,
+                review,
+                current,
+                question,
+                JudgementKind.EVIDENCE_ADD,
+                target=target,
+                comment=request.POST.get("comment", "").strip()[:5000],
+                paragraph=para["id"],
+            )
         messages.success(request, f"Added {para['location']['label']} as evidence for question {question.result.number}.")
         return redirect(reverse("question", args=[review.pk, question.id]) + "#added")
     words = request.GET.get("q", "").strip()
@@ -130,6 +150,16 @@ def question_add_evidence(request, pk, qid):
         found = [p for p in paragraphs if all(n in (p["text"] + " " + p["location"]["label"]).lower() for n in needles)]
     page = Paginator(found, 25).get_page(request.GET.get("page"))
     already = {int(i.target.split(":", 1)[1]) for i in question.added}
-    return render(request, "qmark/add_evidence.html", {
-        "review": review, "q": question, "here": f"Add evidence to question {question.result.number}", "page": page, "words": words, "total": len(found), "already": already,
-    })
+    return render(
+        request,
+        "qmark/add_evidence.html",
+        {
+            "review": review,
+            "q": question,
+            "here": f"Add evidence to question {question.result.number}",
+            "page": page,
+            "words": words,
+            "total": len(found),
+            "already": already,
+        },
+    )

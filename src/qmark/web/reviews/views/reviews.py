@@ -38,8 +38,7 @@ def review_create(request):
             uploads.add(request, review, files, written)
             jobs.request_assessment(request, review)
         return redirect("review", pk=review.pk)
-    return render(request, "qmark/review_form.html", {"form": form, "creating": True},
-                  status=400 if form.errors else 200)
+    return render(request, "qmark/review_form.html", {"form": form, "creating": True}, status=400 if form.errors else 200)
 
 
 @member_required()
@@ -49,10 +48,19 @@ def review_detail(request, pk):
     latest, done = state.runs_of(review)
     view = state.build(done) if done else None
     audit.record(request, AuditKind.REVIEW_VIEWED, review=review)
-    return render(request, "qmark/review_detail.html", {
-        "review": review, "latest": latest, "done": done, "state": view, "p": state.progress_of([review])[review.pk],
-        "documents": list(review.documents.all()), "runs": list(review.runs.only(*state.RUN_SUMMARY_FIELDS)[:10]),
-    })
+    return render(
+        request,
+        "qmark/review_detail.html",
+        {
+            "review": review,
+            "latest": latest,
+            "done": done,
+            "state": view,
+            "p": state.progress_of([review])[review.pk],
+            "documents": list(review.documents.all()),
+            "runs": list(review.runs.only(*state.RUN_SUMMARY_FIELDS)[:10]),
+        },
+    )
 
 
 @member_required()
@@ -63,8 +71,9 @@ def review_progress(request, pk):
     run = review.runs.only(*state.RUN_SUMMARY_FIELDS).order_by("-created", "-id").first()
     if run is None:
         return JsonResponse({"status": "none"})
-    return JsonResponse({"status": run.status, "progress": run.progress, "stage": run.stage,
-                         "error": run.error, "url": reverse("review", args=[review.pk])})
+    return JsonResponse(
+        {"status": run.status, "progress": run.progress, "stage": run.stage, "error": run.error, "url": reverse("review", args=[review.pk])}
+    )
 
 
 @member_required()
@@ -80,8 +89,9 @@ def review_edit(request, pk):
             audit.record(request, AuditKind.REVIEW_CHANGED, review=review, detail={"fields": ", ".join(changed)})
             messages.success(request, "The review's details are saved.")
         return redirect("review", pk=review.pk)
-    return render(request, "qmark/review_form.html", {"form": form, "review": review, "creating": False},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "qmark/review_form.html", {"form": form, "review": review, "creating": False}, status=400 if form.errors else 200
+    )
 
 
 @member_required()
@@ -91,9 +101,8 @@ def review_delete(request, pk):
     if request.method == "POST":
         title = review.title
         with transaction.atomic():
-            audit.record(request, AuditKind.REVIEW_DELETED, review=review,
-                         detail={"documents": review.documents.count()})
-            review.delete()      # documents' files are removed from disk once this commits
+            audit.record(request, AuditKind.REVIEW_DELETED, review=review, detail={"documents": review.documents.count()})
+            review.delete()  # documents' files are removed from disk once this commits
         messages.success(request, f"‘{title}’ and its documents have been deleted.")
         return redirect("reviews")
     return render(request, "qmark/review_delete.html", {"review": review, "documents": list(review.documents.all())})
@@ -125,8 +134,9 @@ def review_complete(request, pk):
     current = state.build(done)
     action = request.POST.get("action")
     if action == "complete" and not current.complete:
-        Judgement.objects.create(run=done, kind=JudgementKind.COMPLETE, user=request.user,
-                                 comment=request.POST.get("comment", "").strip()[:5000])
+        Judgement.objects.create(
+            run=done, kind=JudgementKind.COMPLETE, user=request.user, comment=request.POST.get("comment", "").strip()[:5000]
+        )
         audit.record(request, AuditKind.REVIEW_COMPLETED, review=review, object=f"assessment {done.pk}")
         messages.success(request, "The review is marked complete. Export its summary below.")
     elif action == "reopen" and current.complete:
