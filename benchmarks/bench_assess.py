@@ -6,6 +6,7 @@ fresh child process, pinned to one core, and prints pages per second and peak me
 
     python benchmarks/bench_assess.py [--pages 150] [--runs 3] [--semantic]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,17 @@ def build_pdf(path: Path, pages: int) -> None:
     from reportlab.pdfgen import canvas
 
     paras = corpus_paragraphs()
-    sections = ["1. Introduction", "2. Terms of reference", "3. Methodology", "4. Background",
-                "5. Key practice episodes", "6. Analysis", "7. Findings", "8. Conclusions", "9. Recommendations"]
+    sections = [
+        "1. Introduction",
+        "2. Terms of reference",
+        "3. Methodology",
+        "4. Background",
+        "5. Key practice episodes",
+        "6. Analysis",
+        "7. Findings",
+        "8. Conclusions",
+        "9. Recommendations",
+    ]
     width, height = A4
     c = canvas.Canvas(str(path), pagesize=A4)
     c.setTitle("Benchmark LCSPR (fictional)")
@@ -124,9 +134,11 @@ def main() -> int:
             runs = [run_once(pdf, semantic) for _ in range(args.runs)]
             best = min(runs, key=lambda r: r["assess_s"])
             label = "with semantic layer" if semantic else "default (no optional model)"
-            print(f"{label}: {best['pages']} pages, {best['paragraphs']} paragraphs; "
-                  f"assess {best['assess_s']:.2f} s = {best['pages'] / best['assess_s']:.0f} pages/s on one core "
-                  f"(best of {args.runs}; import {best['import_s']:.2f} s); peak memory {max(r['peak_mb'] for r in runs):.0f} MB")
+            print(
+                f"{label}: {best['pages']} pages, {best['paragraphs']} paragraphs; "
+                f"assess {best['assess_s']:.2f} s = {best['pages'] / best['assess_s']:.0f} pages/s on one core "
+                f"(best of {args.runs}; import {best['import_s']:.2f} s); peak memory {max(r['peak_mb'] for r in runs):.0f} MB"
+            )
     return 0
 
 

@@ -7,6 +7,7 @@
 The todo file numbers each sentence (i) and gives its printed paragraph number and section,
 so a labeller writes only {"i": N, "labels": [...], "hard": "kind"|null} per line.
 """
+
 from __future__ import annotations
 
 import json

@@ -8,6 +8,7 @@
 The thresholds are chosen by cross-validation that holds out whole reports; for the out-of-fold
 figures, run `python -m qmark.evaluate.semantic_eval corpus/dev`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,13 +34,17 @@ def main(argv: list[str] | None = None) -> int:
     except (CorpusError, SemanticUnavailable) as exc:
         print(f"train_semantic: {exc}", file=sys.stderr)
         return 2
-    print(f"{lab.meta['trained_on']} sentences from {lab.meta['groups']} reports; "
-          f"L2 {lab.meta['l2']:g} (inner macro-F1 of the combination {lab.meta['inner_combined_macro_f1']}); "
-          f"fitted in {lab.meta['fit_seconds']} s; wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
+    print(
+        f"{lab.meta['trained_on']} sentences from {lab.meta['groups']} reports; "
+        f"L2 {lab.meta['l2']:g} (inner macro-F1 of the combination {lab.meta['inner_combined_macro_f1']}); "
+        f"fitted in {lab.meta['fit_seconds']} s; wrote {path} ({path.stat().st_size / 1024:.0f} KiB)"
+    )
     for j, label in enumerate(lab.labels):
         tc = lab.t_combined[j]
-        print(f"  {label:24s} positives {lab.meta['positives'][label]:4d}  threshold alone {lab.t_semantic[j]:.2f}  "
-              f"with rules {'off' if tc == float('inf') else f'{tc:.2f}'}")
+        print(
+            f"  {label:24s} positives {lab.meta['positives'][label]:4d}  threshold alone {lab.t_semantic[j]:.2f}  "
+            f"with rules {'off' if tc == float('inf') else f'{tc:.2f}'}"
+        )
     return 0
 
 
