@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qmark.ingest.blocks import ReadResult
+from qmark.ingest.blocks import Block, ReadResult
+from qmark.ingest.layout import is_contents_entry, is_contents_heading
 from qmark.report import Document, Noise, Paragraph, Report, Section, Sentence
 from qmark.segment import numbering, sentences
 from qmark.segment.dating import report_date
@@ -66,6 +67,38 @@ def _clean(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+_ENTRY_WORDS = 15
+
+
+def _entry_like(text: str) -> bool:
+    """A contents line: 'Analysis ..... 12', or a short title such as '6. Analysis'."""
+    text = " ".join(text.split())
+    if is_contents_entry(text):
+        return True
+    return 0 < len(text.split()) <= _ENTRY_WORDS and not text.endswith((".", ":", ";", ",", "?"))
+
+
+def _mark_contents(blocks: list[Block]) -> None:
+    """A contents list under a 'Contents' heading, in any format: its entries are set aside
+    ('1. Introduction' there is not paragraph 1). Readers that mark contents themselves (PDF,
+    text, Word) are left as they are."""
+    if any(b.in_contents for b in blocks):
+        return
+    for i, block in enumerate(blocks):
+        if block.kind != "heading" or not is_contents_heading(block.text):
+            continue
+        entries = []
+        for b in blocks[i + 1:]:
+            if b.kind in ("heading", "footnote") or not _entry_like(b.text):
+                break
+            entries.append(b)
+        if len(entries) >= 2:
+            block.in_contents = True
+            for b in entries:
+                b.in_contents = True
+        return
+
+
 def build(inputs: list[tuple[Source, ReadResult]]) -> Report:
     parts: list[str] = []
     pos = 0
@@ -83,6 +116,7 @@ def build(inputs: list[tuple[Source, ReadResult]]) -> Report:
         doc_start = pos
         stack: list[dict] = []   # open sections, outermost first
         first_block = True
+        _mark_contents(result.blocks)
         for block in result.blocks:
             text = _clean(block.text)
             if not text:
