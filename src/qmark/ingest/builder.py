@@ -59,9 +59,27 @@ _HYPHEN_PREFIXES = frozenset("""multi inter intra non pre post co re self cross 
 _LINE_HYPHEN = re.compile(r"(?<!\w)(\w+)-\n(?=[a-z])")
 
 
+# Typography that would stop a cue or a number matching, made plain before anything is matched:
+# curly quotes and apostrophes (Word's "Smart Quotes"), ligatures (PDFs), non-breaking and
+# other fixed-width spaces, soft hyphens and zero-width characters.
+_PLAIN = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st",
+    "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\u2002": " ", "\u2003": " ", "\u200a": " ",
+    "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
+    "\r": None,
+})
+
+
+def normalise_text(text: str) -> str:
+    """Plain typography (see _PLAIN); lengths may change, so this runs before any offsets."""
+    return text.translate(_PLAIN)
+
+
 def _clean(text: str) -> str:
     # Paragraph text is one line: readers' soft line breaks become spaces.
-    text = text.replace("\r", "").replace("\u00ad", "")
+    text = normalise_text(text)
     text = _LINE_HYPHEN.sub(lambda m: m.group(0)[:-1] if m.group(1).lower() in _HYPHEN_PREFIXES else m.group(1), text)
     text = text.replace("\n", " ")
     return _SPACE.sub(" ", text).strip()
