@@ -246,6 +246,13 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("schema", help="print the JSON schema of the assessment output")
     s.set_defaults(func=cmd_schema)
 
+    i = sub.add_parser("inspect", help="show how qmark read a document: sections, paragraph numbers, pages, what was set aside")
+    i.add_argument("file", metavar="FILE")
+    i.add_argument("--with", dest="with_docs", action="append", default=[], metavar="DOC", help="a working document read with it")
+    i.add_argument("--json", metavar="OUT", help="also write the reading as JSON ('-' for standard output only)")
+    i.add_argument("--max-mb", type=float, default=100, metavar="N", help="refuse files larger than this (default 100 MB)")
+    i.set_defaults(func=lambda args: __import__("qmark.inspect", fromlist=["main"]).main(args))
+
     try:
         from qmark.web.cli import add_commands
     except ImportError:  # the web app is optional at import time

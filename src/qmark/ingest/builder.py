@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qmark.ingest.blocks import ReadResult
+from qmark.ingest.blocks import Block, ReadResult
+from qmark.ingest.layout import is_contents_entry, is_contents_heading
 from qmark.report import Document, Noise, Paragraph, Report, Section, Sentence
 from qmark.segment import numbering, sentences
 from qmark.segment.dating import report_date
@@ -62,12 +63,62 @@ _HYPHEN_PREFIXES = frozenset(
 _LINE_HYPHEN = re.compile(r"(?<!\w)(\w+)-\n(?=[a-z])")
 
 
+# Typography that would stop a cue or a number matching, made plain before anything is matched:
+# curly quotes and apostrophes (Word's "Smart Quotes"), ligatures (PDFs), non-breaking and
+# other fixed-width spaces, soft hyphens and zero-width characters.
+_PLAIN = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st",
+    "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\u2002": " ", "\u2003": " ", "\u200a": " ",
+    "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
+    "\r": None,
+})
+
+
+def normalise_text(text: str) -> str:
+    """Plain typography (see _PLAIN); lengths may change, so this runs before any offsets."""
+    return text.translate(_PLAIN)
+
+
 def _clean(text: str) -> str:
     # Paragraph text is one line: readers' soft line breaks become spaces.
-    text = text.replace("\r", "").replace("\u00ad", "")
+    text = normalise_text(text)
     text = _LINE_HYPHEN.sub(lambda m: m.group(0)[:-1] if m.group(1).lower() in _HYPHEN_PREFIXES else m.group(1), text)
     text = text.replace("\n", " ")
     return _SPACE.sub(" ", text).strip()
+
+
+_ENTRY_WORDS = 15
+
+
+def _entry_like(text: str) -> bool:
+    """A contents line: 'Analysis ..... 12', or a short title such as '6. Analysis'."""
+    text = " ".join(text.split())
+    if is_contents_entry(text):
+        return True
+    return 0 < len(text.split()) <= _ENTRY_WORDS and not text.endswith((".", ":", ";", ",", "?"))
+
+
+def _mark_contents(blocks: list[Block]) -> None:
+    """A contents list under a 'Contents' heading, in any format: its entries are set aside
+    ('1. Introduction' there is not paragraph 1). Readers that mark contents themselves (PDF,
+    text, Word) are left as they are."""
+    if any(b.in_contents for b in blocks):
+        return
+    for i, block in enumerate(blocks):
+        if block.kind != "heading" or not is_contents_heading(block.text):
+            continue
+        entries = []
+        for b in blocks[i + 1:]:
+            if b.kind in ("heading", "footnote") or not _entry_like(b.text):
+                break
+            entries.append(b)
+        if len(entries) >= 2:
+            block.in_contents = True
+            for b in entries:
+                b.in_contents = True
+        return
 
 
 def build(inputs: list[tuple[Source, ReadResult]]) -> Report:
@@ -87,6 +138,7 @@ def build(inputs: list[tuple[Source, ReadResult]]) -> Report:
         doc_start = pos
         stack: list[dict] = []  # open sections, outermost first
         first_block = True
+        _mark_contents(result.blocks)
         for block in result.blocks:
             text = _clean(block.text)
             if not text:

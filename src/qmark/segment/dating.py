@@ -46,18 +46,36 @@ def _dates_in(text: str) -> list[tuple[int, date]]:
     return sorted(found)
 
 
+_FOOTNOTE = re.compile(r"^\s*(?:\[\w{1,4}\]|\d{1,2}\s+[A-Z])")      # '[1] ...', '1 See ...'
+_TITLE_BLOCK_WORDS = 12      # a title-block line is short: 'October 2022', 'Final report, 12 May 2019'
+
+
 def report_date(front_text: str) -> date | None:
-    """The publication date: a date on a line that says so, else the latest date on the front page."""
+    """The publication date (see find_report_date)."""
+    found = find_report_date(front_text)
+    return found[0] if found else None
+
+
+def find_report_date(front_text: str) -> tuple[date, str] | None:
+    """The publication date and the line it was read from: a date on a line that says so
+    ('Published: 12 May 2019', 'Final version, May 2019'), else the latest date on a short line
+    of the title block. Never a footnote's date, nor a date in a sentence about events
+    ('On 3 March 2019 the health visitor...'): a report with neither gives None."""
     head = front_text[:_FRONT]
     dates = _dates_in(head)
     if not dates:
         return None
-    for line_start, line in _lines(head):
-        if _KEYWORDS.search(line):
-            on_line = [d for pos, d in dates if line_start <= pos < line_start + len(line)]
-            if on_line:
-                return max(on_line)
-    return max(d for _, d in dates)
+    lines = [(start, line) for start, line in _lines(head) if not _FOOTNOTE.match(line)]
+
+    def on(start: int, line: str) -> list[date]:
+        return [d for pos, d in dates if start <= pos < start + len(line)]
+
+    for start, line in lines:
+        if _KEYWORDS.search(line) and on(start, line):
+            return max(on(start, line)), line.strip()
+    block = [(max(on(start, line)), line.strip()) for start, line in lines
+             if on(start, line) and len(line.split()) <= _TITLE_BLOCK_WORDS and not line.rstrip().endswith(".")]
+    return max(block, default=None, key=lambda x: x[0])
 
 
 def _lines(text: str):
