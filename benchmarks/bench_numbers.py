@@ -13,6 +13,7 @@ that source. Each report is then rendered in other forms and read back:
 A number counts as recovered when the form's reading has a paragraph with that number (each
 number counted as often as the source has it). Needs the test extra (reportlab, python-docx).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -27,14 +28,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from helpers import markdown_to_pages, write_docx, write_pdf  # noqa: E402
-
 from qmark.ingest import IngestError, read_report  # noqa: E402
 
 
 def numbers(path: Path) -> Counter:
     report = read_report(path)
-    return Counter(p.number for p in report.paragraphs
-                   if p.number and p.kind != "heading" and p.role != "contents")
+    return Counter(p.number for p in report.paragraphs if p.number and p.kind != "heading" and p.role != "contents")
 
 
 def wrapped(md: str) -> str:

@@ -1,13 +1,15 @@
 """`qmark inspect`: how a document was read, for a person and as JSON."""
+
 from __future__ import annotations
 
 import json
 from datetime import date
 
+from tests.helpers import CORPUS
+
 from qmark.cli import main, sample_path
 from qmark.inspect import inspect
 from qmark.segment.dating import find_report_date, report_date
-from tests.helpers import CORPUS
 
 
 def test_inspect_structure_for_the_sample():
@@ -49,9 +51,11 @@ def test_inspect_of_an_unreadable_file_is_one_line(tmp_path, capsys):
 
 
 def test_date_comes_from_the_title_block_not_footnotes_or_events():
-    text = ("Serious Case Review: Child K\n\nKestrel Vale LSCB\n\nMarch 2016\n\n"
-            "1.1 On 14 September 2018 the health visitor visited the family.\n\n"
-            "[1] Working Together to Safeguard Children, HM Government, July 2018.")
+    text = (
+        "Serious Case Review: Child K\n\nKestrel Vale LSCB\n\nMarch 2016\n\n"
+        "1.1 On 14 September 2018 the health visitor visited the family.\n\n"
+        "[1] Working Together to Safeguard Children, HM Government, July 2018."
+    )
     found = find_report_date(text)
     assert found == (date(2016, 3, 1), "March 2016")
     events_only = "1.1 On 14 September 2018 the health visitor visited the family.\n\n[2] Guidance of May 2019."
@@ -62,13 +66,18 @@ def test_date_comes_from_the_title_block_not_footnotes_or_events():
 
 def test_markdown_and_html_contents_lists_are_set_aside(tmp_path):
     from qmark.ingest import read_report, read_text
-    md = read_text("# Review of Child A\n\n## Contents\n\n1. Introduction\n2. Analysis\n\n# 1. Introduction\n\n"
-                   "1.1 The review began.\n\n# 2. Analysis\n\n2.1 Agencies did not share information.\n")
+
+    md = read_text(
+        "# Review of Child A\n\n## Contents\n\n1. Introduction\n2. Analysis\n\n# 1. Introduction\n\n"
+        "1.1 The review began.\n\n# 2. Analysis\n\n2.1 Agencies did not share information.\n"
+    )
     assert [p.number for p in md.paragraphs if p.number] == ["1.1", "2.1"]
     assert {p.role for p in md.paragraphs if "Introduction" in md.paragraph_text(p) and p.kind != "heading"} == {"contents"}
     page = tmp_path / "r.html"
-    page.write_text("<h1>Review of Child A</h1><h2>Contents</h2><ol><li>Introduction</li><li>Analysis</li></ol>"
-                    "<h2>1. Introduction</h2><p>1.1 The review began.</p><h2>2. Analysis</h2>"
-                    "<p>2.1 Agencies did not share information.</p>")
+    page.write_text(
+        "<h1>Review of Child A</h1><h2>Contents</h2><ol><li>Introduction</li><li>Analysis</li></ol>"
+        "<h2>1. Introduction</h2><p>1.1 The review began.</p><h2>2. Analysis</h2>"
+        "<p>2.1 Agencies did not share information.</p>"
+    )
     html = read_report(page)
     assert [p.number for p in html.paragraphs if p.number] == ["1.1", "2.1"]

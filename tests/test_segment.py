@@ -94,13 +94,18 @@ Published: March 2021
 def test_typography_is_normalised_before_matching():
     from qmark.ingest import read_text
     from qmark.signals import annotate
+
     plain = read_text("## Analysis\n\n4.1 With hindsight, the social worker should have known that Mother's partner was dangerous.\n")
-    curly = read_text("## Analysis\n\n4.1\u00a0With hindsight, the social worker should\u00ad have known that Mother\u2019s "
-                      "partner was dan\u00adgerous, a \ufb01nding \u201cwe\u201d share.\n")
+    curly = read_text(
+        "## Analysis\n\n4.1\u00a0With hindsight, the social worker should\u00ad have known that Mother\u2019s "
+        "partner was dan\u00adgerous, a \ufb01nding \u201cwe\u201d share.\n"
+    )
     text = curly.text
     assert "\u2019" not in text and "\u00a0" not in text and "\u00ad" not in text and "\ufb01" not in text
     assert "Mother's partner was dangerous" in text and '"we"' in text and "finding" in text
     assert [p.number for p in curly.paragraphs if p.number] == ["4.1"]
+
     def labels(report):
         return {a.label for a in annotate(report).items}
+
     assert "hindsight_judgement" in labels(plain) and labels(plain) <= labels(curly)

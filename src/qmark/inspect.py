@@ -5,6 +5,7 @@ a running footer quoted as evidence), the cause is nearly always in the reading.
 the reading: title, date and where the date came from, sections with their roles, every
 paragraph with its printed number, page, section and role, and what was set aside.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,21 +21,32 @@ SCHEMA = "qmark-inspect/1"
 
 def describe(report: Report) -> dict[str, Any]:
     """The reading of a report as plain data (the `qmark inspect --json` structure)."""
-    sections = [{"index": s.index, "heading": s.heading, "level": s.level, "role": s.role,
-                 "document": report.documents[s.document].name if report.documents else "",
-                 "path": list(s.path)}
-                for s in report.sections]
+    sections = [
+        {
+            "index": s.index,
+            "heading": s.heading,
+            "level": s.level,
+            "role": s.role,
+            "document": report.documents[s.document].name if report.documents else "",
+            "path": list(s.path),
+        }
+        for s in report.sections
+    ]
     paragraphs = []
     noise = [{"text": n.text, "page": n.page, "reason": n.reason} for n in report.noise]
     for p in report.paragraphs:
         if p.kind == "heading":
             continue
         text = report.paragraph_text(p)
-        entry = {"number": p.number, "page": p.page,
-                 "section": report.sections[p.section].heading if p.section is not None else None,
-                 "role": p.role, "kind": p.kind,
-                 "document": report.documents[p.document].name if report.documents else "",
-                 "text": text}
+        entry = {
+            "number": p.number,
+            "page": p.page,
+            "section": report.sections[p.section].heading if p.section is not None else None,
+            "role": p.role,
+            "kind": p.kind,
+            "document": report.documents[p.document].name if report.documents else "",
+            "text": text,
+        }
         paragraphs.append(entry)
         if p.role == "contents":
             noise.append({"text": text, "page": p.page, "reason": "contents"})
@@ -43,8 +55,10 @@ def describe(report: Report) -> dict[str, Any]:
         "title": report.title,
         "date": report.date,
         "date_source": _date_source(report),
-        "documents": [{"name": d.name, "format": d.format, "pages": d.pages,
-                       "role": "report" if d.is_main else "working_document"} for d in report.documents],
+        "documents": [
+            {"name": d.name, "format": d.format, "pages": d.pages, "role": "report" if d.is_main else "working_document"}
+            for d in report.documents
+        ],
         "sections": sections,
         "paragraphs": paragraphs,
         "noise": noise,
@@ -56,13 +70,13 @@ def _date_source(report: Report) -> str | None:
     if report.date_source != "text":
         return report.date_source or None
     from qmark.segment.dating import find_report_date
+
     main = next((d for d in report.documents if d.is_main), None)
-    found = find_report_date(report.text[main.start:main.end]) if main else None
+    found = find_report_date(report.text[main.start : main.end]) if main else None
     return f"the line '{found[1][:120]}'" if found else "the text"
 
 
-def inspect(path: str | Path, working: list[str | Path] | None = None, *,
-            max_mb: float = DEFAULT_MAX_MB) -> dict[str, Any]:
+def inspect(path: str | Path, working: list[str | Path] | None = None, *, max_mb: float = DEFAULT_MAX_MB) -> dict[str, Any]:
     """Read a document (and any working documents) and describe the reading.
     Raises qmark.ingest.IngestError when a document cannot be read."""
     return describe(read_report(path, working, max_mb=max_mb))
@@ -76,6 +90,7 @@ def _short(text: str, width: int) -> str:
 def render(data: dict[str, Any], out: TextIO) -> None:
     """The reading for a person: plain lines, one per section and paragraph."""
     from qmark.ingest.errors import one_line
+
     w = out.write
     w(f"Title: {one_line(data['title']) or '(none found)'}\n")
     if data["date"]:
@@ -103,6 +118,7 @@ def render(data: dict[str, Any], out: TextIO) -> None:
 def main(args) -> int:
     """The `qmark inspect` command: args.file, args.with_docs, args.json, args.max_mb."""
     from qmark.ingest import IngestError
+
     try:
         data = inspect(args.file, args.with_docs, max_mb=args.max_mb)
     except IngestError as exc:

@@ -66,14 +66,42 @@ _LINE_HYPHEN = re.compile(r"(?<!\w)(\w+)-\n(?=[a-z])")
 # Typography that would stop a cue or a number matching, made plain before anything is matched:
 # curly quotes and apostrophes (Word's "Smart Quotes"), ligatures (PDFs), non-breaking and
 # other fixed-width spaces, soft hyphens and zero-width characters.
-_PLAIN = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st",
-    "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\u2002": " ", "\u2003": " ", "\u200a": " ",
-    "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
-    "\r": None,
-})
+_PLAIN = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u02bc": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "st",
+        "\ufb06": "st",
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u200a": " ",
+        "\u00ad": None,
+        "\u200b": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\u2060": None,
+        "\ufeff": None,
+        "\r": None,
+    }
+)
 
 
 def normalise_text(text: str) -> str:
@@ -110,7 +138,7 @@ def _mark_contents(blocks: list[Block]) -> None:
         if block.kind != "heading" or not is_contents_heading(block.text):
             continue
         entries = []
-        for b in blocks[i + 1:]:
+        for b in blocks[i + 1 :]:
             if b.kind in ("heading", "footnote") or not _entry_like(b.text):
                 break
             entries.append(b)

@@ -46,8 +46,8 @@ def _dates_in(text: str) -> list[tuple[int, date]]:
     return sorted(found)
 
 
-_FOOTNOTE = re.compile(r"^\s*(?:\[\w{1,4}\]|\d{1,2}\s+[A-Z])")      # '[1] ...', '1 See ...'
-_TITLE_BLOCK_WORDS = 12      # a title-block line is short: 'October 2022', 'Final report, 12 May 2019'
+_FOOTNOTE = re.compile(r"^\s*(?:\[\w{1,4}\]|\d{1,2}\s+[A-Z])")  # '[1] ...', '1 See ...'
+_TITLE_BLOCK_WORDS = 12  # a title-block line is short: 'October 2022', 'Final report, 12 May 2019'
 
 
 def report_date(front_text: str) -> date | None:
@@ -73,8 +73,11 @@ def find_report_date(front_text: str) -> tuple[date, str] | None:
     for start, line in lines:
         if _KEYWORDS.search(line) and on(start, line):
             return max(on(start, line)), line.strip()
-    block = [(max(on(start, line)), line.strip()) for start, line in lines
-             if on(start, line) and len(line.split()) <= _TITLE_BLOCK_WORDS and not line.rstrip().endswith(".")]
+    block = [
+        (max(on(start, line)), line.strip())
+        for start, line in lines
+        if on(start, line) and len(line.split()) <= _TITLE_BLOCK_WORDS and not line.rstrip().endswith(".")
+    ]
     return max(block, default=None, key=lambda x: x[0])
 
 
