@@ -116,3 +116,12 @@ def test_report_date_override(tmp_path):
 
     a = assess(sample_path(), report_date=date(2030, 1, 1))
     assert a.report.date == "2030-01-01" and a.report.date_source == "--date"
+
+
+def test_an_assessment_stored_before_profiles_still_loads(sample_assessment):
+    """Runs kept by the web app in schema 1.0 (no profile) are read as the Analysis profile."""
+    old = sample_assessment.model_dump()
+    old.pop("profile")
+    old["schema_version"] = "1.0"
+    again = Assessment.model_validate(old)
+    assert again.profile.id == "analysis" and again.profile.hash == sample_assessment.config_hash

@@ -31,7 +31,7 @@ CHECKS = {
     "qmark.E003": "two installed profiles share an id",
     "qmark.E004": "a shared data file (cue lists, section roles, abbreviations, names) is invalid",
     "qmark.W001": "thresholds name a question the framework does not have",
-    "qmark.W002": "a question has no wording for a flag its detectors raise, or the words name an unknown flag",
+    "qmark.W002": "the profile's words have no title for a kind of flag assessments carry, or name an unknown kind",
 }
 
 
@@ -71,6 +71,16 @@ def check_profile(folder: Path) -> tuple[str | None, list[Problem]]:
         Engine(profile)
     except DataFileError as exc:
         problems.append(Problem("qmark.E002", profile.id, str(exc)))
+    from qmark.assess.figures import FLAG_KINDS
+
+    words = profile.files["words"]
+    for kind in FLAG_KINDS:
+        if kind not in profile.words.flags:
+            problems.append(Problem("qmark.W002", profile.id, f"{words}: field 'flags': no title for '{kind}'"))
+    for kind in sorted(set(profile.words.flags) - set(FLAG_KINDS)):
+        problems.append(
+            Problem("qmark.W002", profile.id, f"{words}: field 'flags': '{kind}' is not a kind of flag; known: {', '.join(FLAG_KINDS)}")
+        )
     ids = set(profile.question_ids)
     t = profile.thresholds
     for qid in sorted((set(t.questions) | set(t.question_accuracy)) - ids):

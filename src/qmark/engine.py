@@ -65,9 +65,12 @@ class Engine:
         self.profile = profile
         self.max_mb = max_mb
         extra_files: list[Path] = []
+        blob = b""  # thresholds passed as an object are hashed by content, so the hash still means the result
         if isinstance(thresholds, (str, Path)):
             extra_files.append(Path(thresholds))
             thresholds = load_thresholds(thresholds)
+        elif thresholds is not None:
+            blob = thresholds.model_dump_json().encode()
         names = [*profile.manifest.pipeline.detectors, *[d for d in extra_detectors if d not in profile.manifest.pipeline.detectors]]
         try:
             self.detectors: list[Detector] = [detectors.get(n)(profile) for n in names]
@@ -80,12 +83,7 @@ class Engine:
         problems = check_signals(profile.framework, known, profile.files["framework"])
         if problems:
             raise DataFileError(problems[0] + (f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""))
-        if isinstance(thresholds, Thresholds) and not extra_files:
-            # Thresholds passed as an object: hash their content so the hash still means the result.
-            self._thresholds_blob = thresholds.model_dump_json().encode()
-        else:
-            self._thresholds_blob = b""
-        self.config_hash = profile.hash(extra_files, self._thresholds_blob)
+        self.config_hash = profile.hash(extra_files, blob)
         self.info = ProfileInfo(id=profile.id, version=profile.version, title=profile.title, hash=self.config_hash)
         fw = profile.framework
         self.framework_info = FrameworkInfo(id=fw.id, version=fw.version, title=fw.title)

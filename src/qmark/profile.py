@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from qmark.data import DataFileError, data_path, load_yaml, validation_message
 from qmark.framework import Framework, parse_framework
@@ -72,14 +72,31 @@ class RatingWords(BaseModel, extra="forbid"):
     meaning: str
 
 
+class FigureWords(BaseModel, extra="forbid"):
+    """Captions for the report-wide figures; {placeholders} are filled in by the renderer."""
+
+    explain_share: str = Field(description="after the share that explains; {n}: sentences judged")
+    hindsight: str = Field(description="after the count of hindsight-laden judgements; {per_1000}, {mitigations}")
+    explanations: str = Field(description="after 'systemic : individual'")
+    citations: str = Field(description="after the count of citations with a year")
+
+    @model_validator(mode="after")
+    def _placeholders(self) -> FigureWords:
+        try:
+            self.explain_share.format(n=0)
+            self.hindsight.format(per_1000=0, mitigations=0)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"a caption uses an unknown or malformed placeholder ({exc}); use only those described") from None
+        return self
+
+
 class Words(BaseModel, extra="forbid"):
     """Every marker-specific word the outputs use."""
 
     questions_phrase: str = Field(description="how outputs refer to the question set, e.g. 'the marker's 11 questions'")
-    reviewer: str = "lead reviewer"
     ratings: dict[str, RatingWords]
     flags: dict[str, str] = {}
-    figures: dict[str, str] = {}
+    figures: FigureWords
     open_flags: list[str] = Field(default_factory=list, description="flag kinds shown expanded in the HTML report")
 
     def flag_title(self, kind: str) -> str:
@@ -118,12 +135,6 @@ class Profile:
 
     def cues_path(self) -> Path:
         return self.files["cues"]
-
-    def model_path(self, name: str) -> Path:
-        try:
-            return self.files[f"model:{name}"]
-        except KeyError:
-            raise DataFileError(f"{self.folder / PROFILE_FILE}: field 'files.models': no model named '{name}'") from None
 
     def hash(self, extra: list[Path] | None = None, blob: bytes = b"") -> str:
         """sha256 over every file the engine loads for this profile, any extra files the caller

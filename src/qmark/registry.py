@@ -61,7 +61,7 @@ class Registry(Generic[T]):
         return name in self._items or name in self._lazy
 
 
-# Readers: suffix (".pdf") -> ReaderSpec (qmark.ingest). Detectors: name -> factory(profile) -> Detector.
+# Readers: suffix (".pdf") -> ReaderSpec (registered by qmark.ingest). Detectors: name -> factory(profile) -> Detector.
 # Scorers: name -> factory(profile, thresholds) -> Scorer. Built-ins are registered lazily below
 # so that importing the registry imports no parser or model.
 readers: Registry = Registry("reader")

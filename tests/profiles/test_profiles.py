@@ -161,11 +161,22 @@ def test_check_is_clean_and_names_problems_with_ids(tmp_path, capsys):
     (folder / "profile.yaml").write_text("id: tiny\nversion: '0.1'\ntitle: A tiny test marker\n")
     assert main(["check", "--profile", str(folder)]) == 1
     assert "telepathy" in capsys.readouterr().out
+    # A warning alone does not fail the check.
+    fw["questions"][0]["supports"][0]["signal"] = "explanation_systemic"
+    (folder / "framework.yaml").write_text(yaml.safe_dump(fw))
+    words = yaml.safe_load((folder / "words.yaml").read_text())
+    words["flags"]["telepathic_leap"] = "Leaps of telepathy"
+    (folder / "words.yaml").write_text(yaml.safe_dump(words))
+    assert main(["check", "--profile", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "qmark.W002" in out and "telepathic_leap" in out and "0 error(s)" not in out
 
 
 def test_a_broken_profile_is_refused_in_one_line(tmp_path):
     folder = make_tiny(tmp_path / "tiny")
-    (folder / "words.yaml").write_text("questions_phrase: x\nratings: {met: {label: Met, meaning: m}}\n")
+    words = yaml.safe_load((folder / "words.yaml").read_text())
+    words["ratings"] = {"met": {"label": "Met", "meaning": "m"}}
+    (folder / "words.yaml").write_text(yaml.safe_dump(words))
     with pytest.raises(DataFileError, match=r"words.yaml: field 'ratings': missing partly_met"):
         load_profile(folder)
     r = subprocess.run(
@@ -219,3 +230,34 @@ def test_no_import_cycles():
     for m in sorted(graph):
         if m not in state:
             visit(m)
+
+
+def test_a_new_reader_registers_a_suffix(tmp_path, monkeypatch):
+    """One call adds a format: the engine then reads and assesses files of that type."""
+    from qmark.ingest import register_reader, supported
+    from qmark.registry import readers
+
+    (tmp_path / "notes_reader.py").write_text(
+        "from qmark.ingest.text import read\n",  # a plain-text format under another name
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    register_reader(".notes", "notes", "notes_reader")
+    try:
+        assert ".notes" in supported()
+        doc = tmp_path / "review.notes"
+        txt = Path(__file__).resolve().parents[2] / "corpus" / "dev" / "r04_wales_cpr_2017.txt"
+        doc.write_text(txt.read_text(encoding="utf-8"), encoding="utf-8")
+        a = Engine.from_profile().assess(doc)
+        assert a.report.documents[0].format == "notes" and sum(bool(q.evidence) for q in a.questions) >= 6
+    finally:
+        readers._items.pop(".notes", None)
+
+
+def test_a_caption_with_an_unknown_placeholder_is_refused_in_one_line(tmp_path):
+    folder = make_tiny(tmp_path / "tiny")
+    words = yaml.safe_load((folder / "words.yaml").read_text())
+    words["figures"]["hindsight"] = "judgements ({per_thousand} per 1,000 words)"
+    (folder / "words.yaml").write_text(yaml.safe_dump(words))
+    with pytest.raises(DataFileError, match=r"words.yaml: field 'figures': .*unknown or malformed placeholder"):
+        load_profile(folder)

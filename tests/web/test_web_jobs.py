@@ -133,3 +133,35 @@ def test_worker_thread_stops(world):
     w.stop()
     t.join(timeout=5)
     assert not t.is_alive()
+
+
+SAR_TEXT = (
+    "# Safeguarding Adults Review: Mr D\n\nPublished: 3 May 2022\n\n## 4. Analysis\n\n"
+    "4.1 The district nurses had forty visits a day, which left no time to ask about the state of the house.\n\n"
+    "4.2 What helped was that the same social worker stayed with Mr D for two years, which allowed trust to build.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "review_type, chosen, expected",
+    [("sar", "", "sar-analysis"), ("lcspr", "", "analysis"), ("sar", "analysis", "analysis"), ("other", "", "analysis")],
+)
+def test_a_review_is_assessed_against_the_marker_for_its_type_unless_another_is_chosen(world, review_type, chosen, expected):
+    c = Client()
+    c.force_login(world.users["assessor_a"])
+    r = c.post(
+        reverse("review-create"),
+        {"title": "Mr D", "review_type": review_type, "profile": chosen, "report": SimpleUploadedFile("d.md", SAR_TEXT.encode())},
+    )
+    assert r.status_code == 302
+    review = Review.objects.get(title="Mr D")
+    assert review.profile == expected
+    jobs.Worker().run_once()
+    run = AssessmentRun.objects.get(review=review)
+    assert run.profile_id == expected
+    ids = [q.question for q in run.assessment.questions]
+    assert ids == ([f"s{i}" for i in range(1, 9)] if expected == "sar-analysis" else [f"q{i}" for i in range(1, 12)])
+    # Editing the details later never changes the marker behind the stored runs.
+    c.post(reverse("review-edit", args=[review.pk]), {"title": "Mr D (edited)", "review_type": "other"})
+    review.refresh_from_db()
+    assert review.title == "Mr D (edited)" and review.profile == expected

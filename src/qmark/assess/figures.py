@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from qmark.assess.records import Citation, Figures, Flag
 from qmark.assess.scoring import location
+from qmark.knowledge.currency import FINDING_KINDS
 from qmark.report import Paragraph, Report
 from qmark.signals import Annotations
 
@@ -34,6 +35,9 @@ def analysis_paragraphs(report: Report) -> list[Paragraph]:
             return chosen
     return [p for p in main if p.analysed and p.role not in NOT_ANALYSIS]
 
+
+# Every kind of flag an assessment can carry: the two sentence flags below and the knowledge check's.
+FLAG_KINDS = ("hindsight_judgement", "individual_explanation", *FINDING_KINDS)
 
 EXPLAINING = {"explanation_systemic", "explanation_individual"}
 DESCRIBING_OR_JUDGING = {"description", "evaluation", "hindsight_judgement"}

@@ -3,9 +3,9 @@ web app all read, so they are versioned: SCHEMA_VERSION changes when a field's m
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 SCHEMA_VERSION = "1.1"
 
@@ -151,6 +151,24 @@ class Assessment(BaseModel):
     questions: list[QuestionResult]
     figures: Figures
     flags: list[Flag]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_schema_1_0(cls, data: Any) -> Any:
+        # Assessments stored before profiles (schema 1.0) were all made with the Analysis marker:
+        # read them as that profile, so runs kept by the web app stay readable after an upgrade.
+        if isinstance(data, dict) and "profile" not in data and isinstance(data.get("framework"), dict):
+            fw = data["framework"]
+            data = {
+                **data,
+                "profile": {
+                    "id": "analysis",
+                    "version": fw.get("version", ""),
+                    "title": fw.get("title", ""),
+                    "hash": data.get("config_hash", ""),
+                },
+            }
+        return data
 
     def result(self, qid: str) -> QuestionResult:
         return next(q for q in self.questions if q.question == qid)

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 from qmark.assess.records import Rating
-from qmark.ingest import SUPPORTED
+from qmark.ingest import supported
 from qmark.signals import PUBLIC_LABELS
 
 
@@ -66,7 +66,7 @@ class CorpusError(Exception):
 
 
 def _find_report(folder: Path, stem: str) -> Path | None:
-    for suffix in SUPPORTED:
+    for suffix in supported():
         p = folder / f"{stem}{suffix}"
         if p.exists():
             return p

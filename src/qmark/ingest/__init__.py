@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import importlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from qmark.ingest.blocks import ReadResult
 from qmark.ingest.builder import Source, build
 from qmark.ingest.errors import IngestError
+from qmark.registry import readers
 from qmark.report import Report
 
 DEFAULT_MAX_MB = 100
@@ -17,9 +19,26 @@ DEFAULT_MAX_MB = 100
 Reader = Callable[[Path], ReadResult]
 
 
-# suffix -> (format name, reader module). Modules are imported on first use, so one format's
-# parser is loaded only when a file of that format is read.
-_READERS: dict[str, tuple[str, str]] = {
+@dataclass(frozen=True)
+class ReaderSpec:
+    """A registered reader: the format's name and the module whose read(path) -> ReadResult
+    reads it. The module is imported on first use, so one format's parser is loaded only when a
+    file of that format is read."""
+
+    format: str
+    module: str
+
+    def read(self, path: Path) -> ReadResult:
+        reader: Reader = importlib.import_module(self.module).read
+        return reader(path)
+
+
+def register_reader(suffix: str, format: str, module: str) -> None:
+    """Read files ending in suffix ('.odt') with module's read(path) function."""
+    readers.register(suffix.lower(), ReaderSpec(format, module))
+
+
+for _suffix, (_fmt, _mod) in {
     ".pdf": ("pdf", "pdf"),
     ".docx": ("docx", "docx"),
     ".html": ("html", "html"),
@@ -28,14 +47,16 @@ _READERS: dict[str, tuple[str, str]] = {
     ".markdown": ("md", "markdown"),
     ".txt": ("txt", "text"),
     ".text": ("txt", "text"),
-}
+}.items():
+    register_reader(_suffix, _fmt, f"qmark.ingest.{_mod}")
 
 
-def _reader(module: str) -> Reader:
-    return importlib.import_module(f"qmark.ingest.{module}").read
+def supported() -> tuple[str, ...]:
+    """The file suffixes some registered reader reads."""
+    return tuple(readers.names())
 
 
-SUPPORTED = tuple(_READERS)
+SUPPORTED = supported()  # the built-in ones, for places that need a constant (upload accept lists)
 
 
 def read_one(path: str | Path, *, is_main: bool = True, max_mb: float = DEFAULT_MAX_MB) -> tuple[Source, ReadResult]:
@@ -49,15 +70,15 @@ def read_one(path: str | Path, *, is_main: bool = True, max_mb: float = DEFAULT_
     suffix = p.suffix.lower()
     if suffix == ".doc":
         raise IngestError(shown, "old Word .doc files are not supported; save it as .docx or PDF and try again")
-    if suffix not in _READERS:
-        raise IngestError(shown, f"unsupported file type '{suffix or '(none)'}'; qmark reads {', '.join(SUPPORTED)}")
+    if suffix not in readers:
+        raise IngestError(shown, f"unsupported file type '{suffix or '(none)'}'; qmark reads {', '.join(supported())}")
     size = p.stat().st_size
     if size == 0:
         raise IngestError(shown, "the file is empty")
     if size > max_mb * 1024 * 1024:
         raise IngestError(shown, f"the file is {size / 1048576:.0f} MB, over the {max_mb:g} MB limit (raise it with --max-mb)")
-    fmt, module = _READERS[suffix]
-    reader = _reader(module)
+    spec: ReaderSpec = readers.get(suffix)
+    fmt, reader = spec.format, spec.read
     digest = hashlib.sha256(p.read_bytes()).hexdigest()
     try:
         result = reader(p)
@@ -94,4 +115,4 @@ def read_text(text: str, name: str = "text", fmt: str = "md") -> Report:
     return build([(Source(name, name, fmt, digest, True), reader(text))])
 
 
-__all__ = ["IngestError", "read_one", "read_report", "read_text", "SUPPORTED"]
+__all__ = ["IngestError", "ReaderSpec", "read_one", "read_report", "read_text", "register_reader", "supported", "SUPPORTED"]

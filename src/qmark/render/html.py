@@ -9,7 +9,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from qmark.assess.records import Assessment, Evidence
 from qmark.knowledge.guide import statutory_label
 from qmark.profile import Profile
-from qmark.render import nice_date
+from qmark.render import figure_lines, nice_date
 
 _env = Environment(
     loader=PackageLoader("qmark.render", "templates"), autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True
@@ -51,6 +51,7 @@ def render(assessment: Assessment, profile: Profile) -> str:
         in_context=_in_context,
         guidance=_guidance(profile),
         quality_statement=profile.framework.quality_statement,
+        figures=figure_lines(assessment.figures, words),
         nice_date=nice_date,
     )
 

@@ -8,7 +8,7 @@ from rich.table import Table
 
 from qmark.assess.records import Assessment
 from qmark.profile import Profile
-from qmark.render import nice_date
+from qmark.render import figure_lines, nice_date
 
 STYLE = {"met": "green", "partly_met": "yellow", "not_met": "red", "not_evidenced": "bright_black"}
 
@@ -45,16 +45,8 @@ def render(assessment: Assessment, profile: Profile, console: Console | None = N
         f"[bold]Analysis[/bold] ({f.analysis_words:,} words in {', '.join(f.analysis_sections[:4]) or 'the body of the report'}"
         f"{'…' if len(f.analysis_sections) > 4 else ''})"
     )
-    console.print(
-        f"  Explains rather than describes or judges: {f.explain_share:.0%} of {f.explaining_sentences + f.describing_or_judging_sentences} sentences"
-    )
-    console.print(
-        f"  Hindsight-laden judgements: {f.hindsight_judgements} ({f.hindsight_per_1000_words:g} per 1,000 words); passages guarding against hindsight: {f.hindsight_mitigations}"
-    )
-    console.print(f"  Explanations: {f.systemic_explanations} systemic, {f.individual_explanations} individual")
-    cited = [c for c in f.citations if c.year]
-    newest = f", newest research {f.newest_research_year}" if f.newest_research_year else ""
-    console.print(f"  Citations found: {len(cited)}{newest}")
+    for value, caption in figure_lines(f, profile.words):
+        console.print(f"  [bold]{value}[/bold] {caption}")
     other_flags = [fl for fl in assessment.flags if fl.kind not in ("hindsight_judgement", "individual_explanation")]
     for fl in other_flags[:6]:
         console.print(f"  [red]![/red] {fl.reason}")

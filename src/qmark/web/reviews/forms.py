@@ -40,29 +40,49 @@ class DocumentField(forms.FileField):
         return files if self.multiple else (files[0] if files else None)
 
 
-def profile_choices() -> list[tuple[str, str]]:
-    """Installed profiles that load, for the review form."""
+MATCH_TYPE = ""
+
+
+def _profiles() -> list:
+    """Installed profiles that load."""
     from qmark.data import DataFileError
     from qmark.profile import installed, load_profile
 
     out = []
     for folder in installed():
         try:
-            p = load_profile(folder)
+            out.append(load_profile(folder))
         except DataFileError:
             continue
-        out.append((p.id, p.title))
     return out
+
+
+def profile_choices() -> list[tuple[str, str]]:
+    return [(MATCH_TYPE, "The usual one for this type of review"), *((p.id, p.title) for p in _profiles())]
+
+
+def profile_for_type(review_type: str) -> str:
+    """The profile whose review kinds include this type of review, else the default one."""
+    from qmark.profile import DEFAULT_PROFILE
+
+    return next((p.id for p in _profiles() if review_type in p.manifest.review_kinds), DEFAULT_PROFILE)
 
 
 class ReviewForm(forms.ModelForm):
     profile = forms.ChoiceField(
-        label="Quality marker", choices=profile_choices, required=False, help_text="What the review's analysis is assessed against."
+        label="Quality marker",
+        choices=profile_choices,
+        required=False,
+        help_text="What the review's analysis is assessed against. By default, the marker for the type of review above.",
     )
 
-    def clean_profile(self) -> str:
-        # Left out of a form post: keep what the review has (a new review gets the default).
-        return self.cleaned_data.get("profile") or self.instance.profile or "analysis"
+    def clean(self) -> dict:
+        data = super().clean()
+        if "profile" not in self.data and self.instance.pk:
+            data["profile"] = self.instance.profile  # not on the edit form: keep what the review has
+        elif not data.get("profile"):
+            data["profile"] = profile_for_type(data.get("review_type") or "")
+        return data
 
     class Meta:
         model = Review

@@ -55,3 +55,15 @@ def audit_detail(event) -> str:
     from qmark.web.reviews.audit import describe
 
     return describe(event)
+
+
+@register.filter
+def profile_title(profile_id: str) -> str:
+    """The title of the profile (quality marker) a review is assessed against."""
+    from qmark.data import DataFileError
+    from qmark.profile import load_profile
+
+    try:
+        return load_profile(profile_id).title
+    except DataFileError:
+        return profile_id
