@@ -131,4 +131,4 @@ def load_sentences(folder: Path) -> list[LabelledSentence]:
 
 def sentence_files(folder: Path) -> list[Path]:
     """Labelled sentence files under folder; a labeller's work files (.todo, .labels) are not."""
-    return [p for p in sorted(folder.rglob("*.jsonl")) if not p.name.endswith((".todo.jsonl", ".labels.jsonl"))]
+    return [p for p in sorted(folder.rglob("*.jsonl")) if not (p.name.endswith(".todo.jsonl") or ".labels" in p.name)]

@@ -199,14 +199,10 @@ def invariance(items: list[Item], suggested: dict[str, dict[str, str]]) -> dict:
     }
 
 
-def evaluate_sentences(folder: Path) -> dict:
-    sentences = load_sentences(folder)
-    if not sentences:
-        return {}
+def _label_scores(pairs: list[tuple[set[str], set[str]]]) -> tuple[dict, float]:
+    """Per-label precision, recall, F1 and support over (predicted, gold) label sets; macro-F1."""
     counts = {label: [0, 0, 0] for label in PUBLIC_LABELS}  # tp, fp, fn
-    for s in sentences:
-        pred = {h.label for h in label_sentence(s.text)} & set(PUBLIC_LABELS)
-        gold = set(s.labels)
+    for pred, gold in pairs:
         for label in PUBLIC_LABELS:
             if label in pred and label in gold:
                 counts[label][0] += 1
@@ -218,8 +214,26 @@ def evaluate_sentences(folder: Path) -> dict:
     for label, (tp, fp, fn) in counts.items():
         p, r, f = metrics.prf(tp, fp, fn)
         per[label] = {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "support": tp + fn}
-    macro = sum(v["f1"] for v in per.values()) / len(per)
-    return {"n": len(sentences), "labels": per, "macro_f1": round(macro, 3)}
+    return per, round(sum(v["f1"] for v in per.values()) / len(per), 3)
+
+
+def evaluate_sentences(folder: Path) -> dict:
+    """The cue lists' sentence labels against the labelled sentences; also on the hard cases
+    alone (sentences whose wording misleads a keyword reader)."""
+    sentences = load_sentences(folder)
+    if not sentences:
+        return {}
+    pairs = [({h.label for h in label_sentence(s.text)} & set(PUBLIC_LABELS), set(s.labels)) for s in sentences]
+    per, macro = _label_scores(pairs)
+    hard = [pair for pair, s in zip(pairs, sentences) if s.hard]
+    return {
+        "n": len(sentences),
+        "labels": per,
+        "macro_f1": macro,
+        "hard": len(hard),
+        "hard_share": round(len(hard) / len(sentences), 3),
+        "hard_macro_f1": _label_scores(hard)[1] if hard else None,
+    }
 
 
 def _fmt(x) -> str:
@@ -278,7 +292,10 @@ def print_result(res: dict) -> None:
         )
     s = res["sentences"]
     if s:
-        t = Table(title=f"Sentence labels ({s['n']} sentences): macro-F1 {s['macro_f1']:.2f}")
+        t = Table(
+            title=f"Sentence labels ({s['n']} sentences, {s['hard_share']:.0%} hard cases): macro-F1 {s['macro_f1']:.2f}"
+            f"; on the hard cases {_fmt(s['hard_macro_f1'])}"
+        )
         for col in ("label", "precision", "recall", "F1", "support"):
             t.add_column(col)
         for label, v in s["labels"].items():
