@@ -69,6 +69,12 @@ class Engine:
         if isinstance(thresholds, (str, Path)):
             extra_files.append(Path(thresholds))
             thresholds = load_thresholds(thresholds)
+            unknown = sorted((set(thresholds.questions) | set(thresholds.question_accuracy)) - set(profile.question_ids))
+            if unknown:
+                raise DataFileError(
+                    f"{extra_files[0]}: thresholds for questions {', '.join(unknown)}, which the {profile.id} profile does not have; "
+                    "were they fitted for another profile?"
+                )
         elif thresholds is not None:
             blob = thresholds.model_dump_json().encode()
         names = [*profile.manifest.pipeline.detectors, *[d for d in extra_detectors if d not in profile.manifest.pipeline.detectors]]

@@ -261,3 +261,9 @@ def test_a_caption_with_an_unknown_placeholder_is_refused_in_one_line(tmp_path):
     (folder / "words.yaml").write_text(yaml.safe_dump(words))
     with pytest.raises(DataFileError, match=r"words.yaml: field 'figures': .*unknown or malformed placeholder"):
         load_profile(folder)
+
+
+def test_thresholds_fitted_for_another_profile_are_refused():
+    other = load_profile("analysis").files["thresholds"]
+    with pytest.raises(DataFileError, match="the sar-analysis profile does not have"):
+        Engine.from_profile("sar-analysis", thresholds=other)
