@@ -109,3 +109,33 @@ def test_typography_is_normalised_before_matching():
         return {a.label for a in annotate(report).items}
 
     assert "hindsight_judgement" in labels(plain) and labels(plain) <= labels(curly)
+
+
+def test_unrecognised_headings_in_the_body_are_not_front_matter_and_are_read_as_analysis():
+    """Plain or unusual headings under a title line: the body is the report's analysis (issue 10)."""
+    from qmark.ingest import read_text
+
+    report = read_text(
+        "# Marlow Fen Safeguarding Adults Board\n\n## Review of the care of Mr D\n\nPublished: 3 May 2022\n\n"
+        "## 1. About this review\n\n1.1 The board asked for this review in 2021.\n\n"
+        "## 2. Why things went as they did\n\n2.1 The nurses had forty visits a day, which left no time to ask about the house.\n\n"
+        "### The last visit\n\n2.2 The form had no place to record what the house was like.\n\n"
+        "## 3. Recommendations\n\n3.1 The board should change the form.\n"
+    )
+    roles = {s.heading: s.role for s in report.sections}
+    assert roles["Review of the care of Mr D"] == "front_matter"
+    assert roles["1. About this review"] == "introduction"
+    assert roles["2. Why things went as they did"] == "analysis" and roles["The last visit"] == "analysis"
+    assert roles["3. Recommendations"] == "recommendations"
+    by_number = {p.number: p.role for p in report.paragraphs if p.number}
+    assert by_number["2.1"] == by_number["2.2"] == "analysis"
+
+
+def test_a_report_with_named_analysis_keeps_other_sections_as_they_are():
+    from qmark.ingest import read_text
+
+    report = read_text(
+        "# Child Q review\n\n## 1. Analysis\n\n1.1 Staff were stretched.\n\n## 2. A note on language\n\n2.1 We use plain words.\n"
+    )
+    roles = {s.heading: s.role for s in report.sections}
+    assert roles["1. Analysis"] == "analysis" and roles["2. A note on language"] != "analysis"

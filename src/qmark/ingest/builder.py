@@ -4,14 +4,14 @@ with their printed numbers, and sentences, all as offsets."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qmark.ingest.blocks import Block, ReadResult
 from qmark.ingest.layout import is_contents_entry, is_contents_heading
 from qmark.report import Document, Noise, Paragraph, Report, Section, Sentence
 from qmark.segment import numbering, sentences
 from qmark.segment.dating import report_date
-from qmark.segment.roles import section_role
+from qmark.segment.roles import role_of, section_role
 
 _BLOCK_SEP = "\n\n"
 _DOC_SEP = "\n\n\n"
@@ -185,6 +185,10 @@ def build(inputs: list[tuple[Source, ReadResult]]) -> Report:
                     stack.pop()
                 parent_role = stack[-1]["role"] if stack else ("front_matter" if not sections else "other")
                 role = "contents" if block.in_contents else section_role(text, parent_role)
+                if role == "front_matter" and role_of(text) is None and _in_body(text, sections, doc_index):
+                    # An unrecognised heading in the body of the report ("4. Why things went as
+                    # they did") is part of the report, not of its title block.
+                    role = "other"
                 sec = {
                     "index": len(sections),
                     "heading": text,
@@ -232,6 +236,7 @@ def build(inputs: list[tuple[Source, ReadResult]]) -> Report:
             title = _pick_title([(p.kind, parts_text) for p, parts_text in _front(paragraphs, doc_index, "".join(parts))]) or result.title
         documents.append(Document(src.name, src.path, src.format, src.sha256, doc_start, pos, result.pages, src.is_main))
 
+    paragraphs, sections = _unnamed_body_is_analysis(paragraphs, sections, documents)
     text = "".join(parts)
     report = Report(
         text=text,
@@ -248,3 +253,35 @@ def build(inputs: list[tuple[Source, ReadResult]]) -> Report:
         if dated is not None:
             report.date, report.date_source = dated.isoformat(), "text"
     return report
+
+
+_NUMBERED_HEADING = re.compile(r"^\s*(?:section\s+|part\s+)?(?:\d{1,2}|[A-Z])[.):]?\s", re.I)
+
+
+def _in_body(heading: str, sections: list[dict], doc_index: int) -> bool:
+    """A numbered heading, or any heading after the body has begun, is past the title block."""
+    if _NUMBERED_HEADING.match(heading):
+        return True
+    return any(s["document"] == doc_index and s["role"] not in ("front_matter", "contents") for s in sections)
+
+
+def _unnamed_body_is_analysis(
+    paragraphs: list[Paragraph], sections: list[dict], documents: list[Document]
+) -> tuple[list[Paragraph], list[dict]]:
+    """When a report names no section as analysis or findings (plain or unusual headings, or none
+    at all), the part of its body that no heading names is where its analysis is: read it so,
+    rather than as 'other' text that counts for less."""
+    out = paragraphs
+    for doc_index, doc in enumerate(documents):
+        if not doc.is_main:
+            continue
+        mine = [p for p in paragraphs if p.document == doc_index]
+        if any(p.role in ("analysis", "findings") for p in mine):
+            continue
+        if not any(p.role == "other" and p.kind != "heading" for p in mine):
+            continue
+        out = [replace(p, role="analysis") if p.document == doc_index and p.role == "other" else p for p in out]
+        for s in sections:
+            if s["document"] == doc_index and s["role"] == "other":
+                s["role"] = "analysis"
+    return out, sections
