@@ -119,3 +119,17 @@ def test_a_broken_cue_file_is_refused_clearly(tmp_path):
         load_cues(str(p))
     assert str(p) in str(err.value) and "labels.method.cues.0.pattern" in str(err.value)
     assert "not a valid regular expression" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "sentence, has, lacks",
+    [
+        # Naming hindsight is not guarding against it (issue 10).
+        ("With hindsight, the decision to close the case was clearly wrong.", "hindsight_judgement", "hindsight_mitigation"),
+        ("Looking back, the home visit on 3 May was a mistake.", "hindsight_judgement", "hindsight_mitigation"),
+        ("With hindsight it is easy to see the pattern, but at the time each bruise had an explanation.", "hindsight_mitigation", "hindsight_judgement"),
+    ],
+)
+def test_a_mention_of_hindsight_is_not_mitigation(sentence, has, lacks):
+    labels = {h.label for h in label_sentence(sentence)}
+    assert has in labels and lacks not in labels, labels
