@@ -127,9 +127,35 @@ def test_a_broken_cue_file_is_refused_clearly(tmp_path):
         # Naming hindsight is not guarding against it (issue 10).
         ("With hindsight, the decision to close the case was clearly wrong.", "hindsight_judgement", "hindsight_mitigation"),
         ("Looking back, the home visit on 3 May was a mistake.", "hindsight_judgement", "hindsight_mitigation"),
-        ("With hindsight it is easy to see the pattern, but at the time each bruise had an explanation.", "hindsight_mitigation", "hindsight_judgement"),
+        (
+            "With hindsight it is easy to see the pattern, but at the time each bruise had an explanation.",
+            "hindsight_mitigation",
+            "hindsight_judgement",
+        ),
     ],
 )
 def test_a_mention_of_hindsight_is_not_mitigation(sentence, has, lacks):
     labels = {h.label for h in label_sentence(sentence)}
     assert has in labels and lacks not in labels, labels
+
+
+@pytest.mark.parametrize(
+    "sentence, label",
+    [
+        ("These were individual failings rather than organisational ones.", "case_specific_only"),
+        ("The issues identified are specific to the practitioners involved.", "case_specific_only"),
+        ("No peer review of the draft was sought.", "no_reviewer_challenge"),
+        ("The lead reviewer worked alone.", "no_reviewer_challenge"),
+        ("The author is highly experienced, which meant that peer review was not necessary.", "no_reviewer_challenge"),
+    ],
+)
+def test_not_met_routes_for_routine_practice_and_reviewer_challenge(sentence, label):
+    """q8 and q11 can be rated not met, not only not evidenced (issue 10)."""
+    labels = {h.label for h in label_sentence(sentence)}
+    assert label in labels and "reviewer_support" not in labels, labels
+
+
+def test_credentials_are_not_reviewer_support_but_real_supervision_is():
+    assert "reviewer_support" in {
+        h.label for h in label_sentence("The lead reviewer received monthly supervision from a senior associate.")
+    }
