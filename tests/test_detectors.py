@@ -159,3 +159,33 @@ def test_credentials_are_not_reviewer_support_but_real_supervision_is():
     assert "reviewer_support" in {
         h.label for h in label_sentence("The lead reviewer received monthly supervision from a senior associate.")
     }
+
+
+@pytest.mark.parametrize(
+    "sentence, lacks",
+    [
+        # Negation scope: a judgement the review declines to make is not made (issue 10).
+        ("We have not judged whether it could have been prevented.", "hindsight_judgement"),
+        ("The review does not conclude that the injury could have been prevented.", "hindsight_judgement"),
+        # A job title is a role, not blame.
+        ("A junior doctor saw the baby on 3 May.", "explanation_individual"),
+        ("The newly qualified social worker visited on 4 June.", "explanation_individual"),
+        # A system factor raised and then dismissed does not explain.
+        ("Workload was raised by managers, but we do not think it explains what happened.", "explanation_systemic"),
+        ("Caseloads were high, but this was not a significant factor.", "explanation_systemic"),
+    ],
+)
+def test_negation_roles_and_dismissed_factors(sentence, lacks):
+    assert lacks not in {h.label for h in label_sentence(sentence)}
+
+
+@pytest.mark.parametrize(
+    "sentence, has",
+    [
+        ("Had the GP referred Child B, the injury could have been prevented.", "hindsight_judgement"),
+        ("The junior doctor lacked experience.", "explanation_individual"),
+        ("Because caseloads were at forty, the worker had no time to read the history.", "explanation_systemic"),
+    ],
+)
+def test_the_same_cues_still_fire_where_they_should(sentence, has):
+    assert has in {h.label for h in label_sentence(sentence)}
