@@ -90,6 +90,20 @@ class FigureWords(BaseModel, extra="forbid"):
         return self
 
 
+class QuestionWords(BaseModel, extra="forbid"):
+    """What the feedback says about one question (Word assessment, reports, comments on a draft)."""
+
+    strength: str = Field(description="a sentence for the list of strengths, when the question is met")
+    develop: str = Field(description="what would strengthen the report on this question: areas for development and comments")
+
+
+class FlagAdvice(BaseModel, extra="forbid"):
+    """Which question a kind of flagged passage bears on, and what would strengthen such a passage."""
+
+    question: str
+    advice: str
+
+
 class Words(BaseModel, extra="forbid"):
     """Every marker-specific word the outputs use."""
 
@@ -98,6 +112,15 @@ class Words(BaseModel, extra="forbid"):
     flags: dict[str, str] = {}
     figures: FigureWords
     open_flags: list[str] = Field(default_factory=list, description="flag kinds shown expanded in the HTML report")
+    questions: dict[str, QuestionWords] = Field(default_factory=dict, description="per question id: strength and develop sentences")
+    flag_advice: dict[str, FlagAdvice] = Field(default_factory=dict, description="per flag kind: the question it bears on and advice")
+    comparisons: dict[str, str] = Field(
+        default_factory=dict, description="per figure (explain_share, hindsight, explanations, citations): a point of comparison"
+    )
+    confidence: str = Field(
+        "How often qmark's suggestions made with this much certainty agreed with an experienced assessor on reports it had not seen.",
+        description="what the confidence figure means, in one sentence",
+    )
 
     def flag_title(self, kind: str) -> str:
         return self.flags.get(kind, kind.replace("_", " ").capitalize())
@@ -252,6 +275,12 @@ def _load(folder: Path, stamp: tuple) -> Profile:  # stamp: reload when a file i
     missing = [r for r in ("met", "partly_met", "not_met", "not_evidenced") if r not in words.ratings]
     if missing:
         raise DataFileError(f"{files['words']}: field 'ratings': missing {', '.join(missing)}")
+    qids = {q.id for q in framework.questions}
+    for field_name, named in (("questions", words.questions), ("flag_advice", {k: v.question for k, v in words.flag_advice.items()})):
+        for key, value in named.items():
+            qid = key if field_name == "questions" else value
+            if qid not in qids:
+                raise DataFileError(f"{files['words']}: field '{field_name}.{key}': '{qid}' is not a question of the framework")
     return Profile(m, folder, framework, guidance, kb, currency, thresholds, words, files)
 
 

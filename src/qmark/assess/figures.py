@@ -36,11 +36,16 @@ def analysis_paragraphs(report: Report) -> list[Paragraph]:
     return [p for p in main if p.analysed and p.role not in NOT_ANALYSIS]
 
 
-# Every kind of flag an assessment can carry: the two sentence flags below and the knowledge check's.
-FLAG_KINDS = ("hindsight_judgement", "individual_explanation", *FINDING_KINDS)
+# Every kind of flag an assessment can carry: the sentence and paragraph flags below and the knowledge check's.
+FLAG_KINDS = ("hindsight_judgement", "individual_explanation", "description_only", *FINDING_KINDS)
 
 EXPLAINING = {"explanation_systemic", "explanation_individual"}
 DESCRIBING_OR_JUDGING = {"description", "evaluation", "hindsight_judgement"}
+# A paragraph of analysis with at least this many sentences that describe or judge practice and
+# none that explains it (or considers how things looked at the time) is flagged as description
+# without explanation: the commonest weakness national panels name ("what, not why").
+DESCRIPTION_ONLY_MIN = 2
+NOT_DESCRIPTION_ONLY = EXPLAINING | {"hindsight_mitigation"}
 
 
 def compute(report: Report, annotations: Annotations, currency=None) -> tuple[Figures, list[Flag]]:
@@ -66,6 +71,7 @@ def compute(report: Report, annotations: Annotations, currency=None) -> tuple[Fi
         p = report.paragraphs[a.paragraph]
         s = report.sentences[a.sentence]
         flags.append(Flag(kind="individual_explanation", location=location(report, p), quote=report.text[s.start : s.end], reason=a.reason))
+    flags += _description_only(report, annotations, [p for p in paras if p.role in ANALYSIS_ROLES])
     citations: list[Citation] = []
     newest = med = None
     if currency is not None:
@@ -106,6 +112,38 @@ def compute(report: Report, annotations: Annotations, currency=None) -> tuple[Fi
         median_research_age=med,
     )
     return figures, flags
+
+
+def _description_only(report: Report, annotations: Annotations, paras: list[Paragraph]) -> list[Flag]:
+    """Sections of the analysis that describe or judge practice in several sentences and nowhere
+    say why. A section, not a paragraph: a paragraph of what happened followed by one explaining
+    it is how good analysis is written."""
+    by_para: dict[int, list] = {}
+    for s in report.sentences:
+        by_para.setdefault(s.paragraph, []).append(s)
+    sections: dict[int | None, list[Paragraph]] = {}
+    for p in paras:
+        sections.setdefault(p.section, []).append(p)
+    flags = []
+    for members in sections.values():
+        sentences = [s for p in members for s in by_para.get(p.index, [])]
+        labels = [annotations.labels_of(s.index) for s in sentences]
+        if any(ls & NOT_DESCRIPTION_ONLY for ls in labels):
+            continue
+        describing = [s for s, ls in zip(sentences, labels) if ls & {"description", "evaluation"}]
+        if len(describing) < DESCRIPTION_ONLY_MIN:
+            continue
+        first = describing[0]
+        where = "paragraph" if len(members) == 1 else f"section ({len(members)} paragraphs)"
+        flags.append(
+            Flag(
+                kind="description_only",
+                location=location(report, report.paragraphs[first.paragraph]),
+                quote=report.text[first.start : first.end],
+                reason=f"{len(describing)} sentences in this {where} describe or judge practice; none says why it happened",
+            )
+        )
+    return flags
 
 
 def _top_headings(report: Report, paras: list[Paragraph]) -> list[str]:

@@ -1,4 +1,6 @@
-"""One self-contained HTML file: no external assets, readable offline and printable."""
+"""One self-contained HTML file: no external assets, readable offline and printable. The first
+printed page is the summary; the question-by-question detail is collapsed on screen and printed
+in full. The same template, with every section open, is what the PDF is printed from."""
 
 from __future__ import annotations
 
@@ -6,55 +8,25 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from qmark.assess.records import Assessment, Evidence
-from qmark.knowledge.guide import statutory_label
+from qmark.assess.records import Assessment
 from qmark.profile import Profile
-from qmark.render import figure_lines, nice_date
+from qmark.render import content as content_mod
+from qmark.render import nice_date
+from qmark.render.assessor import AssessorJudgements
 
 _env = Environment(
     loader=PackageLoader("qmark.render", "templates"), autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True
 )
 
 
-def _in_context(ev: Evidence) -> tuple[str, str, str]:
-    a, b = ev.quote_in_paragraph
-    t = ev.paragraph_text
-    return t[:a], t[a:b], t[b:]
+def render_content(c: content_mod.Content, expand: bool = False) -> str:
+    """The report for built content; expand=True opens every collapsed section (for printing)."""
+    return _env.get_template("report.html.j2").render(c=c, j=c.judgements, expand=expand, nice_date=nice_date)
 
 
-def _guidance(profile: Profile) -> dict:
-    """Per-question guidance for the report, with statutory links spelt out for a reader."""
-    kb = profile.knowledge_base
-    return {
-        q.id: {
-            "good": q.good,
-            "weak": q.weak,
-            "obstacles": q.obstacles,
-            "inspection": q.inspection,
-            "statutory": [statutory_label(link, kb) for link in q.statutory],
-        }
-        for q in profile.guidance.questions
-    }
+def render(assessment: Assessment, profile: Profile, judgements: AssessorJudgements | None = None, expand: bool = False) -> str:
+    return render_content(content_mod.build(assessment, profile, judgements), expand)
 
 
-def render(assessment: Assessment, profile: Profile) -> str:
-    flags: dict[str, list] = {}
-    for f in assessment.flags:
-        flags.setdefault(f.kind, []).append(f)
-    words = profile.words
-    return _env.get_template("report.html.j2").render(
-        a=assessment,
-        labels={k: v.label for k, v in words.ratings.items()},
-        meaning={k: v.meaning for k, v in words.ratings.items()},
-        words=words,
-        flags=flags,
-        in_context=_in_context,
-        guidance=_guidance(profile),
-        quality_statement=profile.framework.quality_statement,
-        figures=figure_lines(assessment.figures, words),
-        nice_date=nice_date,
-    )
-
-
-def write(assessment: Assessment, path: str | Path, profile: Profile) -> None:
-    Path(path).write_text(render(assessment, profile), encoding="utf-8")
+def write(assessment: Assessment, path: str | Path, profile: Profile, judgements: AssessorJudgements | None = None) -> None:
+    Path(path).write_text(render(assessment, profile, judgements), encoding="utf-8")
