@@ -57,36 +57,75 @@ def cmd_assess(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from qmark.ingest import IngestError
-    from qmark.render import html, jsonout, terminal
+    from qmark.render import comments, content, csvout, html, jsonout, pdf, terminal, word
 
     engine = _engine(args)
     console = Console()
     several = len(args.files) > 1
     failures: list[str] = []
+    tables: list[content.Content] = []
+    combined_csv = several and args.csv and args.csv.lower().endswith(".csv") and not Path(args.csv).is_dir()
+
+    def fail(line: str) -> None:
+        failures.append(line)
+        # Plain print: an error must stay on one line whatever the terminal width.
+        print(f"qmark: {line}", file=sys.stderr)
+
     for i, f in enumerate(args.files):
         try:
             a = engine.assess(f, args.with_docs, report_date=args.date)
         except IngestError as exc:
-            failures.append(str(exc))
-            # Plain print: an error must stay on one line whatever the terminal width.
-            print(f"qmark: {exc}", file=sys.stderr)
+            fail(str(exc))
             continue
         stem = Path(f).stem
         if not args.quiet:
             if i:
                 console.print()
             terminal.render(a, engine.profile, console)
+        c = content.build(a, engine.profile)
         j = _outputs(args.json, stem, ".json", several)
         h = _outputs(args.html, stem, ".html", several)
+        w = _outputs(args.word, stem, ".assessment.docx", several)
+        p = _outputs(args.pdf, stem, ".pdf", several)
+        cm = _outputs(args.comments, stem, ".comments.docx", several)
+        cs = None if combined_csv else _outputs(args.csv, stem, ".csv", several)
         if j:
             jsonout.write(a, j)
             console.print(f"JSON written to {j}")
         if h:
-            html.write(a, h, engine.profile)
+            h.write_text(html.render_content(c), encoding="utf-8")
             console.print(f"HTML report written to {h}")
+        if w:
+            word.write_content(c, w)
+            console.print(f"Word assessment written to {w}")
+        if cs:
+            csvout.write([c], cs)
+            console.print(f"CSV of ratings written to {cs}")
+        tables.append(c)
+        if p:
+            try:
+                used = pdf.write(c, p)
+            except pdf.PdfError as exc:
+                fail(f"{f}: {exc}")
+            else:
+                console.print(f"PDF written to {p} (made with {used})")
+        if cm:
+            if cm.resolve() == Path(f).resolve():
+                fail(f"{f}: the commented copy would overwrite the draft; give another file name for --comments")
+                continue
+            try:
+                done = comments.annotate(f, a, engine.profile, cm)
+            except comments.NotWordError as exc:
+                fail(str(exc))
+            else:
+                missed = f"; {len(done.unplaced)} could not be placed (listed in the first comment)" if done.unplaced else ""
+                console.print(f"Draft with {done.placed} comments written to {cm}{missed}")
+    if combined_csv and tables:
+        csvout.write(tables, args.csv)
+        console.print(f"CSV of ratings for {len(tables)} reports written to {args.csv}")
     if failures:
         if several:
-            print(f"qmark: {len(failures)} of {len(args.files)} documents could not be assessed:", file=sys.stderr)
+            print(f"qmark: {len(failures)} problem(s) with {len(args.files)} documents:", file=sys.stderr)
             for line in failures:
                 print(f"  {line}", file=sys.stderr)
         return 2
@@ -99,6 +138,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     args.json = args.json
     args.html = args.html or "qmark-demo.html"
     args.profile, args.thresholds, args.date, args.max_mb, args.quiet = None, None, None, 100, False
+    args.word = args.pdf = args.csv = args.comments = None
     print("Assessing the built-in fictional sample: Local Child Safeguarding Practice Review, Child M (2022),")
     print("with its terms of reference as a working document.\n")
     code = cmd_assess(args)
@@ -203,6 +243,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     a.add_argument("--json", metavar="PATH", help="write the assessment as JSON (a folder when several reports are given)")
     a.add_argument("--html", metavar="PATH", help="write a self-contained HTML report (a folder when several reports are given)")
+    a.add_argument(
+        "--word", metavar="PATH", help="write the Word assessment (.docx): summary, strengths, numbered areas for development, detail"
+    )
+    a.add_argument(
+        "--comments",
+        metavar="PATH",
+        help="for a Word (.docx) draft: write a copy with qmark's points as Word comments in the margin; the draft itself is not changed",
+    )
+    a.add_argument("--pdf", metavar="PATH", help="write the assessment as a print-ready PDF (uses Edge, Chrome or Chromium, or qmark[pdf])")
+    a.add_argument(
+        "--csv", metavar="PATH", help="write the ratings as CSV, one row per question (with several reports, a .csv path gets one file for all)"
+    )
     _profile_args(a)
     a.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the report's date, when it cannot be read from the report")
     a.add_argument("--max-mb", type=float, default=100, metavar="N", help="refuse files larger than this (default 100 MB)")

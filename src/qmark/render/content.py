@@ -21,6 +21,10 @@ from qmark.render.assessor import AddedEvidence, AssessorJudgements, AssessorRat
 # do only in part, then what they never show.
 AREA_ORDER = {"not_met": 0, "partly_met": 1, "not_evidenced": 2}
 MAX_REFS = 6  # paragraph references listed for one area before "and N more"
+# Passages quoted per question in the Word assessment and the report (the strongest first): enough
+# to show the reasoning while keeping a typical review's printout to a few pages. The rest are in
+# the JSON and the web workspace.
+SHOWN_FOR, SHOWN_AGAINST = 2, 1
 
 
 @dataclass
@@ -88,6 +92,14 @@ class QuestionView:
             return "qmark's suggestion only (not confirmed)"
         who = "agreed by assessors" if self.assessor.kind == "agreed" else "confirmed by the assessor"
         return f"{who[0].upper()}{who[1:]}" + (" (differs from qmark)" if self.differs else "")
+
+    @property
+    def shown_evidence(self) -> list[EvidenceView]:
+        return self.evidence[:SHOWN_FOR]
+
+    @property
+    def shown_counter(self) -> list[EvidenceView]:
+        return self.counter[:SHOWN_AGAINST]
 
     @property
     def kept_evidence(self) -> list[EvidenceView]:
