@@ -1,15 +1,23 @@
 """A review's summary for people outside qmark: JSON (machine-readable, with the engine's
-Assessment exactly as stored and every human judgement) and a self-contained HTML page."""
+Assessment exactly as stored and every human judgement), and the same outputs as the command line
+(HTML report, Word assessment, PDF, CSV, the draft with Word comments) made by qmark.render from
+the same records, with the assessors' judgements beside qmark's suggestions."""
 
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
+from pathlib import Path
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
-from qmark.assess.records import RATING_LABELS
+from qmark.profile import load_profile
+from qmark.render import comments, csvout, html, pdf, word
+from qmark.render.assessor import AddedEvidence, AssessorJudgements, AssessorRating
+from qmark.render.content import Content
+from qmark.render.content import build as build_content
 from qmark.web.reviews.state import ReviewState
 
 EXPORT_VERSION = "1.0"
@@ -113,10 +121,88 @@ def to_json(review, st: ReviewState, user) -> str:
     return json.dumps(summary(review, st, user), indent=2, ensure_ascii=False)
 
 
-def to_html(review, st: ReviewState, user) -> str:
-    return render_to_string(
-        "qmark/export.html", {"review": review, "state": st, "labels": RATING_LABELS, "data": summary(review, st, user)}
+def judgements_of(review, st: ReviewState, user) -> AssessorJudgements:
+    """The assessors' current judgements, as the shared renderers take them."""
+
+    def when(j) -> str:
+        return j.created.isoformat() if j else ""
+
+    ratings = {
+        q.id: AssessorRating(rating=q.rating.value, by=q.rating.user.get_username(), at=when(q.rating), comment=q.rating.comment)
+        for q in st.questions
+        if q.rating is not None
+    }
+    decisions = {i.target: i.status for q in st.questions for i in q.evidence + q.counter if i.status in ("accepted", "rejected")}
+    added = {
+        q.id: [
+            AddedEvidence(
+                label=i.label,
+                text=(i.paragraph or {}).get("text", ""),
+                by=i.decision.user.get_username() if i.decision else "",
+                comment=i.decision.comment if i.decision else "",
+            )
+            for i in q.added
+        ]
+        for q in st.questions
+        if q.added
+    }
+    return AssessorJudgements(
+        ratings=ratings,
+        decisions=decisions,
+        added=added,
+        complete=st.complete,
+        completed_by=st.completion.user.get_username() if st.complete and st.completion else "",
+        completed_at=when(st.completion) if st.complete else "",
+        organisation=review.organisation.name,
+        reference=review.reference,
+        review_title=review.title,
+        exported_by=user.get_username(),
     )
+
+
+def content_of(review, st: ReviewState, user) -> Content:
+    return build_content(st.assessment, _profile(st), judgements_of(review, st, user))
+
+
+def _profile(st: ReviewState):
+    """The profile the run was made with (the default one if it is no longer installed)."""
+    from qmark.data import DataFileError
+
+    try:
+        return load_profile(st.assessment.profile.id)
+    except DataFileError:
+        return load_profile(None)
+
+
+def to_html(review, st: ReviewState, user) -> str:
+    return html.render_content(content_of(review, st, user))
+
+
+def to_word(review, st: ReviewState, user) -> bytes:
+    return word.to_bytes(content_of(review, st, user))
+
+
+def to_csv(review, st: ReviewState, user) -> str:
+    return csvout.to_csv([content_of(review, st, user)])
+
+
+def to_pdf(review, st: ReviewState, user) -> bytes:
+    """Raises pdf.PdfError when this server has no way to make a PDF."""
+    with tempfile.TemporaryDirectory(prefix="qmark-export-") as tmp:
+        out = Path(tmp) / "assessment.pdf"
+        pdf.write(content_of(review, st, user), out)
+        return out.read_bytes()
+
+
+def commented_draft(review, st: ReviewState, user, report_path: Path, name: str) -> tuple[bytes, int]:
+    """The report (a .docx) with qmark's comments; the bytes and how many comments were placed.
+    `name` is the file's own name, so the check for a Word file looks at what the user uploaded."""
+    with tempfile.TemporaryDirectory(prefix="qmark-export-") as tmp:
+        src = Path(tmp) / Path(name).name
+        shutil.copyfile(report_path, src)
+        out = Path(tmp) / "commented.docx"
+        done = comments.annotate(src, st.assessment, _profile(st), out, judgements_of(review, st, user))
+        return out.read_bytes(), done.placed
 
 
 def filename(review, suffix: str) -> str:
