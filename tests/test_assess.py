@@ -87,7 +87,7 @@ def test_html_is_self_contained_and_readable(sample_assessment):
     assert "<mark>" in page
     assert 'lang="en-GB"' in page
     # the guidance for each question sits beside its result
-    assert page.count("Guidance for this question") == 11
+    assert page.count("Guidance for this question") == 11  # on screen; left out of the printout
     assert "What good looks like" in page
 
 

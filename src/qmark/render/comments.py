@@ -193,15 +193,14 @@ def _top(el, p):
 
 
 def _anchor(p, chars: list[_Char], first: int, last: int, comment_id: int) -> None:
-    end_run = _run_ending_after(chars[last])
-    chars = _visible(p)  # splitting changed the runs; find the first character again
-    start_run = _run_starting_at(chars[first])
-    start = OxmlElement("w:commentRangeStart")
-    start.set(qn("w:id"), str(comment_id))
-    start_run.addprevious(start)
+    # The end mark goes in first: splitting the same run for the start then keeps it after the quote.
     end = OxmlElement("w:commentRangeEnd")
     end.set(qn("w:id"), str(comment_id))
-    end_run.addnext(end)
+    _run_ending_after(chars[last]).addnext(end)
+    chars = _visible(p)  # splitting changed the runs; find the first character again
+    start = OxmlElement("w:commentRangeStart")
+    start.set(qn("w:id"), str(comment_id))
+    _run_starting_at(chars[first]).addprevious(start)
     # The reference run sits at the paragraph's own level, never inside someone's tracked
     # insertion, so accepting or rejecting their changes leaves qmark's comments alone.
     ref_run = OxmlElement("w:r")
