@@ -80,6 +80,9 @@ ENDPOINTS = [
     ),
     ("export HTML", "get", lambda w: reverse("review-export", args=[w.review.pk, "html"]), None, "view", True, 200),
     ("export JSON", "get", lambda w: reverse("review-export", args=[w.review.pk, "json"]), None, "view", True, 200),
+    ("export Word", "get", lambda w: reverse("review-export", args=[w.review.pk, "docx"]), None, "view", True, 200),
+    ("export CSV", "get", lambda w: reverse("review-export", args=[w.review.pk, "csv"]), None, "view", True, 200),
+    ("ratings of all reviews (CSV)", "get", lambda w: reverse("reviews-csv"), None, "view", False, 200),
     ("audit log", "get", lambda w: reverse("audit"), None, "admin", False, 200),
     ("audit CSV", "get", lambda w: reverse("audit-csv"), None, "admin", False, 200),
 ]
