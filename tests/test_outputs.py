@@ -14,8 +14,8 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
-from docx_drafts import DELETED, EXISTING_COMMENT, INSERTED, write_draft
 
+from docx_drafts import DELETED, EXISTING_COMMENT, INSERTED, write_draft
 from qmark.cli import main
 from qmark.engine import Engine
 from qmark.ingest import docx as docx_reader

@@ -32,6 +32,7 @@ CHECKS = {
     "qmark.E004": "a shared data file (cue lists, section roles, abbreviations, names) is invalid",
     "qmark.W001": "thresholds name a question the framework does not have",
     "qmark.W002": "the profile's words have no title for a kind of flag assessments carry, or name an unknown kind",
+    "qmark.W003": "the profile's words have no strength and development sentences for a question (outputs fall back to the guidance)",
 }
 
 
@@ -81,6 +82,9 @@ def check_profile(folder: Path) -> tuple[str | None, list[Problem]]:
         problems.append(
             Problem("qmark.W002", profile.id, f"{words}: field 'flags': '{kind}' is not a kind of flag; known: {', '.join(FLAG_KINDS)}")
         )
+    for qid in profile.question_ids:
+        if qid not in profile.words.questions:
+            problems.append(Problem("qmark.W003", profile.id, f"{words}: field 'questions': nothing for '{qid}'"))
     ids = set(profile.question_ids)
     t = profile.thresholds
     for qid in sorted((set(t.questions) | set(t.question_accuracy)) - ids):

@@ -253,7 +253,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     a.add_argument("--pdf", metavar="PATH", help="write the assessment as a print-ready PDF (uses Edge, Chrome or Chromium, or qmark[pdf])")
     a.add_argument(
-        "--csv", metavar="PATH", help="write the ratings as CSV, one row per question (with several reports, a .csv path gets one file for all)"
+        "--csv",
+        metavar="PATH",
+        help="write the ratings as CSV, one row per question (with several reports, a .csv path gets one file for all)",
     )
     _profile_args(a)
     a.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the report's date, when it cannot be read from the report")

@@ -76,9 +76,9 @@ def test_ratings_of_every_review_as_csv_one_row_per_review_and_question(world, c
     q6 = next(r for r in rows if r["question id"] == "q6")
     assert q6["rating status"].startswith("Confirmed by the assessor") and q6["assessor's comment"] == "See para 3.8."
     assert {r["rating status"] for r in rows if r["question id"] != "q6"} == {"qmark's suggestion only (not confirmed)"}
-    assert client_for("admin_b", world).get(reverse("reviews-csv") + f"?review={world.review.pk}").content.decode("utf-8-sig").count(
-        "\n"
-    ) == 1  # header only: another organisation's review is not found
+    assert (
+        client_for("admin_b", world).get(reverse("reviews-csv") + f"?review={world.review.pk}").content.decode("utf-8-sig").count("\n") == 1
+    )  # header only: another organisation's review is not found
     assert client_for(None, world).get(reverse("reviews-csv")).status_code in (302, 403)
 
 

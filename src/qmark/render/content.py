@@ -134,6 +134,7 @@ class Content:
     quality_statement: str
     questions_phrase: str
     report_date: str | None
+    report_date_iso: str | None
     date_given: bool
     documents: list[str]
     made: str  # 'qmark 0.1.0 on 3 May 2025'
@@ -289,10 +290,10 @@ def build(assessment: Assessment, profile: Profile, judgements: AssessorJudgemen
     questions = [_question(q, profile, judgements) for q in assessment.questions]
     by_id = {q.id: q for q in questions}
     groups: dict[str, list[FlagView]] = {}
-    for f in assessment.flags:
-        fv = _flag(f, profile, by_id)
-        groups.setdefault(f.kind, []).append(fv)
-        if fv.question is not None and f.location is not None:
+    for flag in assessment.flags:
+        fv = _flag(flag, profile, by_id)
+        groups.setdefault(flag.kind, []).append(fv)
+        if fv.question is not None and flag.location is not None:
             fv.question.flags.append(fv)
     # Flag groups in the order the profile's words list them, so the outputs agree on it.
     order = list(words.flags)
@@ -321,6 +322,7 @@ def build(assessment: Assessment, profile: Profile, judgements: AssessorJudgemen
         quality_statement=profile.framework.quality_statement,
         questions_phrase=words.questions_phrase,
         report_date=nice_date(r.date) if r.date else None,
+        report_date_iso=r.date,
         date_given=r.date_source == "--date",
         documents=[
             f"{d.name} ({d.format.upper()}{f', {d.pages} pages' if d.pages else ''}{', working document' if d.role == 'working_document' else ''})"

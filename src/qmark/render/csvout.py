@@ -50,7 +50,7 @@ def rows(c: Content) -> list[list[str]]:
             [
                 c.subject,
                 j.reference if j else "",
-                c.report_date or "",
+                c.report_date_iso or "",
                 str(q.number),
                 q.id,
                 q.short,

@@ -30,7 +30,16 @@ class PdfError(Exception):
     """No PDF could be made; str() is one line saying why and what to do."""
 
 
-_BROWSERS = ("msedge", "microsoft-edge", "microsoft-edge-stable", "google-chrome", "google-chrome-stable", "chrome", "chromium", "chromium-browser")
+_BROWSERS = (
+    "msedge",
+    "microsoft-edge",
+    "microsoft-edge-stable",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+    "chromium",
+    "chromium-browser",
+)
 
 
 def _windows_paths() -> list[Path]:
@@ -128,7 +137,11 @@ def _libreoffice(c: Content, out: Path, exe: str) -> None:
         word.write_content(c, src)
         env = {**os.environ, "HOME": tmp}  # a throw-away LibreOffice profile
         subprocess.run(
-            [exe, "--headless", "--convert-to", "pdf", "--outdir", tmp, str(src)], capture_output=True, timeout=TIMEOUT_S, env=env, check=False
+            [exe, "--headless", "--convert-to", "pdf", "--outdir", tmp, str(src)],
+            capture_output=True,
+            timeout=TIMEOUT_S,
+            env=env,
+            check=False,
         )
         made = Path(tmp) / "assessment.pdf"
         if made.exists():

@@ -61,7 +61,11 @@ def commented_draft(request, pk):
         raise Http404("Comments can be added only to a Word (.docx) report, as it was when it was assessed")
     body, placed = exports.commented_draft(review, state.build(done), request.user, doc.path, doc.original_name)
     audit.record(
-        request, AuditKind.REVIEW_EXPORTED, review=review, object="draft with comments (Word)", detail={"assessment": done.pk, "comments": placed}
+        request,
+        AuditKind.REVIEW_EXPORTED,
+        review=review,
+        object="draft with comments (Word)",
+        detail={"assessment": done.pk, "comments": placed},
     )
     stem = Path(doc.original_name).stem[:60] or "draft"
     return _download(body, DOCX, f"{stem} - qmark comments.docx".replace('"', ""))
