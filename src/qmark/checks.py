@@ -32,7 +32,7 @@ CHECKS = {
     "qmark.E004": "a shared data file (cue lists, section roles, abbreviations, names) is invalid",
     "qmark.W001": "thresholds name a question the framework does not have",
     "qmark.W002": "the profile's words have no title for a kind of flag assessments carry, or name an unknown kind",
-    "qmark.W003": "the profile's words have no strength and development sentences for a question (outputs fall back to the guidance)",
+    "qmark.W003": "the profile's words have no strength and development sentences for a question (outputs fall back to the guidance), or name a question the framework does not have",
 }
 
 
@@ -85,6 +85,14 @@ def check_profile(folder: Path) -> tuple[str | None, list[Problem]]:
     for qid in profile.question_ids:
         if qid not in profile.words.questions:
             problems.append(Problem("qmark.W003", profile.id, f"{words}: field 'questions': nothing for '{qid}'"))
+    named = [("questions", k, k) for k in profile.words.questions] + [
+        ("flag_advice", k, v.question) for k, v in profile.words.flag_advice.items()
+    ]
+    for field_name, key, qid in named:
+        if qid not in profile.question_ids:
+            problems.append(
+                Problem("qmark.W003", profile.id, f"{words}: field '{field_name}.{key}': '{qid}' is not a question of the framework")
+            )
     ids = set(profile.question_ids)
     t = profile.thresholds
     for qid in sorted((set(t.questions) | set(t.question_accuracy)) - ids):

@@ -62,12 +62,13 @@ def cmd_assess(args: argparse.Namespace) -> int:
     engine = _engine(args)
     console = Console()
     several = len(args.files) > 1
-    failures: list[str] = []
+    failures: list[str] = []  # documents that could not be read
+    problems: list[str] = []  # outputs that could not be written
     tables: list[content.Content] = []
     combined_csv = several and args.csv and args.csv.lower().endswith(".csv") and not Path(args.csv).is_dir()
 
-    def fail(line: str) -> None:
-        failures.append(line)
+    def fail(line: str, into: list[str] = problems) -> None:
+        into.append(line)
         # Plain print: an error must stay on one line whatever the terminal width.
         print(f"qmark: {line}", file=sys.stderr)
 
@@ -75,7 +76,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
         try:
             a = engine.assess(f, args.with_docs, report_date=args.date)
         except IngestError as exc:
-            fail(str(exc))
+            fail(str(exc), failures)
             continue
         stem = Path(f).stem
         if not args.quiet:
@@ -123,13 +124,15 @@ def cmd_assess(args: argparse.Namespace) -> int:
     if combined_csv and tables:
         csvout.write(tables, args.csv)
         console.print(f"CSV of ratings for {len(tables)} reports written to {args.csv}")
-    if failures:
-        if several:
-            print(f"qmark: {len(failures)} problem(s) with {len(args.files)} documents:", file=sys.stderr)
-            for line in failures:
-                print(f"  {line}", file=sys.stderr)
-        return 2
-    return 0
+    if several and failures:
+        print(f"qmark: {len(failures)} of {len(args.files)} documents could not be assessed:", file=sys.stderr)
+        for line in failures:
+            print(f"  {line}", file=sys.stderr)
+    if several and problems:
+        print(f"qmark: {len(problems)} output(s) could not be written:", file=sys.stderr)
+        for line in problems:
+            print(f"  {line}", file=sys.stderr)
+    return 2 if failures or problems else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -275,12 +275,6 @@ def _load(folder: Path, stamp: tuple) -> Profile:  # stamp: reload when a file i
     missing = [r for r in ("met", "partly_met", "not_met", "not_evidenced") if r not in words.ratings]
     if missing:
         raise DataFileError(f"{files['words']}: field 'ratings': missing {', '.join(missing)}")
-    qids = {q.id for q in framework.questions}
-    for field_name, named in (("questions", words.questions), ("flag_advice", {k: v.question for k, v in words.flag_advice.items()})):
-        for key, value in named.items():
-            qid = key if field_name == "questions" else value
-            if qid not in qids:
-                raise DataFileError(f"{files['words']}: field '{field_name}.{key}': '{qid}' is not a question of the framework")
     return Profile(m, folder, framework, guidance, kb, currency, thresholds, words, files)
 
 
