@@ -70,7 +70,7 @@ class QuestionResult(BaseModel):
 
 class Flag(BaseModel):
     kind: str = Field(
-        description="hindsight_judgement, individual_explanation, superseded_guidance, old_research, no_research, no_date, ..."
+        description="hindsight_judgement, individual_explanation, description_only (a section of the analysis that describes or judges without explaining), superseded_guidance, old_research, no_research, no_date, ..."
     )
     location: Location | None
     quote: str
