@@ -8,6 +8,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from qmark.assess.records import Assessment, Evidence
 from qmark.knowledge.guide import statutory_label
+from qmark.outputs import atomic_write_text
 from qmark.profile import Profile
 from qmark.render import figure_lines, nice_date
 
@@ -57,4 +58,4 @@ def render(assessment: Assessment, profile: Profile) -> str:
 
 
 def write(assessment: Assessment, path: str | Path, profile: Profile) -> None:
-    Path(path).write_text(render(assessment, profile), encoding="utf-8")
+    atomic_write_text(path, render(assessment, profile))
