@@ -149,6 +149,12 @@ class Sandbox:
         if proc is not None and proc.poll() is None:
             proc.kill()
 
+    def __del__(self) -> None:
+        proc = getattr(self, "_proc", None)
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
     def __enter__(self) -> Sandbox:
         return self
 

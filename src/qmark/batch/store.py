@@ -260,7 +260,7 @@ class Store:
                         )
                     for fmt, opts in (("parquet", "FORMAT parquet, COMPRESSION zstd"), ("csv", "HEADER, DELIMITER ','")):
                         staged = Path(tmp) / f"{name}.{fmt}"
-                        con.execute(f"COPY (SELECT * FROM {name} ORDER BY {order}) TO {_quote(staged)} ({opts})")
+                        con.execute(f"COPY (SELECT * FROM {name} ORDER BY {order}) TO {sql_path(staged)} ({opts})")
                         os.replace(staged, self.out / f"{name}.{fmt}")
             finally:
                 con.close()
@@ -273,7 +273,8 @@ class Store:
         return counts["reports"], failures
 
 
-def _quote(path: Path) -> str:
+def sql_path(path: Path) -> str:
+    """A path as an SQL string literal."""
     return "'" + path.as_posix().replace("'", "''") + "'"
 
 
@@ -281,4 +282,4 @@ def _dump(f: IO[str], row: dict[str, Any]) -> None:
     f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-__all__ = ["CITATIONS", "JOURNAL", "RATINGS", "REPORTS", "Store", "TABLES", "need_duckdb"]
+__all__ = ["CITATIONS", "JOURNAL", "RATINGS", "REPORTS", "Store", "TABLES", "need_duckdb", "sql_path"]
