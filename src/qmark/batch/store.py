@@ -203,83 +203,100 @@ class Store:
         """Write the tables and failures.csv for these reports from the journal. Returns how many
         reports the tables hold and the failures (file, kind, reason)."""
         duckdb = need_duckdb()
-        wanted = {it.id: it for it in items}
-        # The last line for each wanted report; kept as file offsets, so memory stays small.
-        offsets: dict[str, int] = {}
-        if self.journal_path.exists():
-            with open(self.journal_path, "rb") as f:
-                pos = 0
-                for raw in f:
-                    with suppress(json.JSONDecodeError, UnicodeDecodeError):
-                        e = json.loads(raw)
-                        if isinstance(e, dict) and e.get("id") in wanted:
-                            offsets[e["id"]] = pos
-                    pos += len(raw)
-        failures: list[dict[str, str]] = []
+        wanted = {it.id for it in items}
         with tempfile.TemporaryDirectory(prefix=".tables-", dir=self.out) as tmp:
-            parts = {name: open(Path(tmp) / f"{name}.jsonl", "w", encoding="utf-8") for name in TABLES}
-            counts = dict.fromkeys(TABLES, 0)
-            with open(self.journal_path, "rb") if offsets else io.BytesIO() as f:
-                for rid in sorted(offsets, key=offsets.__getitem__):
-                    f.seek(offsets[rid])
-                    e = json.loads(f.readline())
-                    if not e.get("ok"):
-                        failures.append({"file": e.get("file", ""), "kind": e.get("kind", ""), "reason": e.get("reason", "")})
-                        continue
-                    meta = {"report": rid, "file": e["file"]}
-                    report = {
-                        **e["report"],
-                        **meta,
-                        "working": ";".join(e.get("working") or []),
-                        "review_id": e.get("review_id", ""),
-                        "type": e.get("type", ""),
-                        "json": e["json"],
-                        "html": e.get("html"),
-                    }
-                    _dump(parts["reports"], report)
-                    counts["reports"] += 1
-                    for r in e["ratings"]:
-                        _dump(parts["ratings"], {**r, **meta})
-                        counts["ratings"] += 1
-                    for c in e["citations"]:
-                        _dump(parts["citations"], {**c, "report": rid})
-                        counts["citations"] += 1
-            for fh in parts.values():
-                fh.close()
+            # The last line for each wanted report, copied as it is; DuckDB does the rest.
+            chosen = Path(tmp) / "chosen.jsonl"
+            last: dict[str, bytes] = {}
+            if self.journal_path.exists():
+                with open(self.journal_path, "rb") as f:
+                    for raw in f:
+                        with suppress(json.JSONDecodeError, UnicodeDecodeError):
+                            e = json.loads(raw)
+                            if isinstance(e, dict) and e.get("id") in wanted:
+                                last[e["id"]] = raw if raw.endswith(b"\n") else raw + b"\n"
+            with open(chosen, "wb") as f:
+                for raw in last.values():
+                    f.write(raw)
+            del last
             con = duckdb.connect(":memory:")
             try:
+                journal = _journal_schema()
+                con.execute(f"CREATE TABLE j ({', '.join(f'{_ident(c)} {t}' for c, t in journal.items())})")
+                if chosen.stat().st_size:
+                    spec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in journal.items()) + "}"
+                    con.execute(f"INSERT INTO j SELECT * FROM read_json({sql_path(chosen)}, format='newline_delimited', columns={spec})")
+                selects = {
+                    "reports": ", ".join(_report_column(c) for c in REPORTS) + " FROM j WHERE ok",
+                    "ratings": ", ".join("id AS report" if c == "report" else "file" if c == "file" else f"r.{_ident(c)}" for c in RATINGS)
+                    + " FROM (SELECT id, file, unnest(ratings) AS r FROM j WHERE ok)",
+                    "citations": ", ".join("id AS report" if c == "report" else f"c.{_ident(c)}" for c in CITATIONS)
+                    + " FROM (SELECT id, unnest(citations) AS c FROM j WHERE ok)",
+                }
                 for name, (columns, order) in TABLES.items():
-                    ddl = ", ".join(f'"{c}" {t}' for c, t in columns.items())
-                    con.execute(f"CREATE TABLE {name} ({ddl})")
-                    if counts[name]:
-                        spec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in columns.items()) + "}"
-                        cols = ", ".join(f'"{c}"' for c in columns)
-                        src = (Path(tmp) / f"{name}.jsonl").as_posix()
-                        con.execute(
-                            f"INSERT INTO {name} SELECT {cols} FROM read_json(?, format='newline_delimited', columns={spec})", [src]
-                        )
+                    casts = ", ".join(f"CAST({_ident(c)} AS {t}) AS {_ident(c)}" for c, t in columns.items())
+                    con.execute(f"CREATE TABLE {name} AS SELECT {casts} FROM (SELECT {selects[name]})")
                     for fmt, opts in (("parquet", "FORMAT parquet, COMPRESSION zstd"), ("csv", "HEADER, DELIMITER ','")):
                         staged = Path(tmp) / f"{name}.{fmt}"
                         con.execute(f"COPY (SELECT * FROM {name} ORDER BY {order}) TO {sql_path(staged)} ({opts})")
                         os.replace(staged, self.out / f"{name}.{fmt}")
+                n_reports = con.execute("SELECT count(*) FROM reports").fetchall()[0][0]
+                rows = con.execute("SELECT file, coalesce(kind, ''), coalesce(reason, '') FROM j WHERE NOT ok ORDER BY file").fetchall()
             finally:
                 con.close()
-        failures.sort(key=lambda r: r["file"])
+        failures = [{"file": f, "kind": k, "reason": r} for f, k, r in rows]
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=["file", "kind", "reason"], lineterminator="\n")
         w.writeheader()
         w.writerows(failures)
         atomic_write_bytes(self.out / "failures.csv", buf.getvalue().encode("utf-8"))
-        return counts["reports"], failures
+        return n_reports, failures
+
+
+# Where each table column comes from in a journal line.
+_TOP_LEVEL = {"file", "review_id", "type", "json", "html"}
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _report_column(c: str) -> str:
+    if c == "report":
+        return "id AS report"
+    if c == "working":
+        return "array_to_string(working, ';') AS working"
+    if c in _TOP_LEVEL:
+        return _ident(c)
+    return f"report.{_ident(c)} AS {_ident(c)}"
+
+
+def _struct(columns: dict[str, str], skip: set[str]) -> str:
+    return "STRUCT(" + ", ".join(f"{_ident(c)} {t}" for c, t in columns.items() if c not in skip) + ")"
+
+
+def _journal_schema() -> dict[str, str]:
+    """The types of a journal line's fields, for DuckDB's JSON reader."""
+    return {
+        "id": "VARCHAR",
+        "file": "VARCHAR",
+        "working": "VARCHAR[]",
+        "review_id": "VARCHAR",
+        "type": "VARCHAR",
+        "ok": "BOOLEAN",
+        "kind": "VARCHAR",
+        "reason": "VARCHAR",
+        "json": "VARCHAR",
+        "html": "VARCHAR",
+        "report": _struct(REPORTS, {"report", "file", "working", "review_id", "type", "json", "html"}),
+        "ratings": _struct(RATINGS, {"report", "file"}) + "[]",
+        "citations": _struct(CITATIONS, {"report"}) + "[]",
+    }
 
 
 def sql_path(path: Path) -> str:
     """A path as an SQL string literal."""
     return "'" + path.as_posix().replace("'", "''") + "'"
-
-
-def _dump(f: IO[str], row: dict[str, Any]) -> None:
-    f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 __all__ = ["CITATIONS", "JOURNAL", "RATINGS", "REPORTS", "Store", "TABLES", "need_duckdb", "sql_path"]
