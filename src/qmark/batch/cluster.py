@@ -80,7 +80,7 @@ class DaskPool:
             raise BatchError("--scheduler needs the dask extra: pip install 'qmark[dask]'") from None
         self.settings = settings
         try:
-            self.client = Client(address, timeout="15s", set_as_default=False)
+            self.client = Client(address, timeout="10s", set_as_default=False)
         except (OSError, TimeoutError) as exc:
             raise BatchError(
                 f"cannot reach the Dask scheduler at {one_line(address)} ({type(exc).__name__}: {one_line(str(exc))[:150]})"
@@ -110,7 +110,7 @@ class DaskPool:
         limit = self.in_flight or 2 * max(1, sum(int(w.get("nthreads", 1)) for w in self.client.scheduler_info()["workers"].values()))
         it = iter(jobs)
         futures: dict[Any, Job] = {}
-        queue = as_completed()
+        queue = as_completed(loop=self.client.loop)
 
         def submit(job: Job) -> None:
             docs: list[tuple[str, bytes | None]] = []

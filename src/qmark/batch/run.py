@@ -69,6 +69,7 @@ def main(args: argparse.Namespace) -> int:
         failed = 0
         stopped = False
         t0 = time.perf_counter()
+        previous = _stop_on_terminate()
         try:
             for job, result, seconds in _with_progress(console, pool.run(jobs) if jobs else iter(()), len(jobs)):  # type: ignore[attr-defined]
                 store.record(job.item, job.fingerprint, config_hash, result, seconds)
@@ -77,6 +78,8 @@ def main(args: argparse.Namespace) -> int:
                     console.print(f"qmark: {_failure_line(job.item, result)}", markup=False, soft_wrap=True)
         except KeyboardInterrupt:
             stopped = True
+        finally:
+            _restore(previous)
         elapsed = time.perf_counter() - t0
         n_ok, failures = store.finish(items)
     peaks = getattr(pool, "peak_rss_mb", None)
@@ -92,6 +95,27 @@ def main(args: argparse.Namespace) -> int:
         console.print("qmark batch: stopped; run the same command again to carry on where it stopped")
         return 130
     return 2 if failures else 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_terminate() -> object:
+    """SIGTERM (a scheduler, a shutdown) stops the batch as Ctrl+C does: tables written, exit 130."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _restore(previous: object) -> None:
+    import signal
+
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)  # type: ignore[arg-type]
 
 
 def _failure_line(item: Item, result: dict) -> str:
