@@ -215,9 +215,9 @@ class Store:
                             e = json.loads(raw)
                             if isinstance(e, dict) and e.get("id") in wanted:
                                 last[e["id"]] = raw if raw.endswith(b"\n") else raw + b"\n"
-            with open(chosen, "wb") as w:
+            with open(chosen, "wb") as sink:
                 for raw in last.values():
-                    w.write(raw)
+                    sink.write(raw)
             del last
             con = duckdb.connect(":memory:")
             try:
