@@ -327,7 +327,8 @@ class Worker:
         if self._sandbox is None or self._sandbox.limits != limits:
             if self._sandbox is not None:
                 self._sandbox.close()
-            self._sandbox = Sandbox(limits, preload=("qmark.engine",))
+            # A fresh child now and then keeps a long-running worker's memory from creeping up.
+            self._sandbox = Sandbox(limits, preload=("qmark.engine",), recycle_after=50)
         return self._sandbox
 
     def close(self) -> None:
