@@ -76,6 +76,37 @@ def run_batch(folder: Path, out: Path, workers: int) -> dict:
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "parent_mb": usage.ru_maxrss / 1024, "worker_mb": peaks}
 
 
+def browser_times(page_path: Path, runs: int) -> None:
+    """How long the page takes to open and to redraw after a filter, in headless Chromium."""
+    chromium = "/usr/bin/chromium"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return
+    if not Path(chromium).exists():
+        return
+    opened, filtered = [], []
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        for _ in range(runs):
+            page = b.new_page(viewport={"width": 1400, "height": 1000})
+            t = time.perf_counter()
+            page.goto(page_path.as_uri())
+            page.wait_for_selector("body[data-ready='1']", timeout=60000)
+            opened.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            page.evaluate(
+                "() => { const c = document.querySelector('#types input'); c.checked = false; c.dispatchEvent(new Event('change')); }"
+            )
+            filtered.append(time.perf_counter() - t)
+            page.close()
+        b.close()
+    print(
+        f"  in Chromium: opens and draws in {statistics.median(opened):.2f} s, "
+        f"redraws every plot and the table after a filter in {statistics.median(filtered):.2f} s (medians of {runs})"
+    )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--reports", type=int, default=100)
@@ -136,6 +167,7 @@ def main() -> int:
                 f"qmark corpus over {args.dashboard:,} reports: {statistics.median(times):.2f} s "
                 f"(median of {args.runs}, whole command including start-up); page {size:.1f} MB"
             )
+            browser_times(root / "dash.html", args.runs)
     return 0
 
 
