@@ -93,3 +93,9 @@ def test_the_isolation_and_batch_modules_are_plain_library_code():
         assert not bad, f"{f.name} imports {bad}"
     # the web app's engine task runs in the child without Django
     assert not {m for m in _imports(SRC / "web" / "reviews" / "assessing.py") if m.startswith("django") or ".models" in m}
+
+
+def test_a_child_can_be_replaced_after_so_many_calls(tasks):
+    with Sandbox(Limits(seconds=30), preload=(), recycle_after=2) as box:
+        pids = [box.call(tasks.echo, i)[1] for i in range(3)]
+    assert pids[0] == pids[1] != pids[2] and box.children == 2
