@@ -67,3 +67,105 @@ def write_docx(path: Path, md: str) -> Path:
             d.add_paragraph(block.replace("\n", " "))
     d.save(str(path))
     return path
+
+
+def synthetic_batch(out: Path, n: int, seed: int = 1) -> dict:
+    """A batch output folder for n made-up reports, written through qmark's own journal and
+    table writer (so the tables have exactly the batch's schema). Returns what the tables must
+    add up to: rating counts per (question, rating), reports per year and type, citations."""
+    import json
+    import random
+    from collections import Counter
+
+    from qmark.batch.inputs import Item
+    from qmark.batch.store import JOURNAL, Store
+
+    rnd = random.Random(seed)
+    questions = [(f"q{i}", i, f"Question {i} <short & plain>") for i in range(1, 12)]
+    types = ["scr", "lcspr", "welsh_cpr", "learning_review", ""]
+    ratings = ["met", "partly_met", "not_met", "not_evidenced"]
+    mix: Counter = Counter()
+    by_year: Counter = Counter()
+    by_type: Counter = Counter()
+    n_citations = 0
+    items = []
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / JOURNAL, "w", encoding="utf-8") as j:
+        for k in range(n):
+            rid = f"region{k % 40:02d}/report-{k:05d}"
+            year = None if k % 97 == 0 else rnd.randint(2008, 2025)
+            typ = rnd.choice(types)
+            rs = [rnd.choices(ratings, weights=[4, 4, 2, 3])[0] for _ in questions]
+            cites = [
+                {"kind": "research", "year": year - a if year else None, "age_at_report": a if year else None, "entry": None}
+                for a in (rnd.randint(0, 40) for _ in range(rnd.randint(0, 6)))
+            ]
+            report = {
+                "title": f"Child {k} <b>review</b>",
+                "date": f"{year}-06-01" if year else None,
+                "year": year,
+                "date_source": "title",
+                "documents": 1,
+                "pages": 40,
+                "paragraphs": 300,
+                "numbered_paragraphs": 290,
+                "words": 16000,
+                "analysis_words": 6000,
+                "hindsight_judgements": (h := rnd.randint(0, 30)),
+                "hindsight_per_1000_words": round(h / 6, 4),
+                "hindsight_mitigations": 1,
+                "explain_share": 0.5,
+                "systemic_explanations": rnd.randint(0, 20),
+                "individual_explanations": rnd.randint(0, 10),
+                "citations": len(cites),
+                "newest_research_year": year,
+                "median_research_age": 5.0,
+                **{r: rs.count(r) for r in ratings},
+                "needs_check": 3,
+                "fingerprint": f"{k:064x}",
+                "profile": "analysis",
+                "profile_version": "2.0.0",
+                "engine_version": "0.1.0",
+                "config_hash": "c0ffee",
+            }
+            ratings_rows = [
+                {
+                    "question": q,
+                    "number": num,
+                    "short": short,
+                    "rating": r,
+                    "confidence": 0.6,
+                    "needs_check": False,
+                    "top_evidence": "para 4.1",
+                    "profile": "analysis",
+                    "profile_version": "2.0.0",
+                    "engine_version": "0.1.0",
+                    "config_hash": "c0ffee",
+                }
+                for (q, num, short), r in zip(questions, rs)
+            ]
+            entry = {
+                "id": rid,
+                "file": f"in/{rid}.pdf",
+                "working": [],
+                "review_id": "",
+                "type": typ,
+                "ok": True,
+                "seconds": 0.3,
+                "fingerprint": report["fingerprint"],
+                "config_hash": "c0ffee",
+                "json": f"json/{rid}.json",
+                "html": None,
+                "report": report,
+                "ratings": ratings_rows,
+                "citations": cites,
+            }
+            j.write(json.dumps(entry) + "\n")
+            items.append(Item(id=rid, report=f"in/{rid}.pdf", type=typ))
+            mix.update((q, r) for (q, _, _), r in zip(questions, rs))
+            by_year[year] += 1
+            by_type[typ] += 1
+            n_citations += sum(c["age_at_report"] is not None for c in cites)
+    with Store(out) as store:
+        store.finish(items)
+    return {"mix": mix, "by_year": by_year, "by_type": by_type, "citations": n_citations, "reports": n}

@@ -6,11 +6,16 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Iterator
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qmark import __version__
+
+if TYPE_CHECKING:
+    from qmark.assess.records import Assessment
 
 log = logging.getLogger("qmark")
 
@@ -33,13 +38,25 @@ def sample_path(name: str = SAMPLE) -> Path:
     return Path(str(resources.files("qmark.samples").joinpath(name)))
 
 
-def _outputs(arg: str | None, stem: str, suffix: str, several: bool) -> Path | None:
+def _output_folder(arg: str | None, option: str) -> Path | None:
+    """With several reports, --json/--html name a folder: refuse what looks like one file."""
     if not arg:
         return None
     p = Path(arg)
-    if several:
-        p.mkdir(parents=True, exist_ok=True)
-        return p / f"{stem}{suffix}"
+    if p.exists() and not p.is_dir():
+        raise UsageError(f"{option} {arg}: with several reports {option} needs a folder (one file each), and this is a file")
+    if not p.exists() and p.suffix.lower() in (".json", ".html", ".htm", ".docx", ".pdf", ".csv"):
+        raise UsageError(f"{option} {arg}: with several reports {option} needs a folder, not a file name (for example {option} out/)")
+    return p
+
+
+def _outputs(arg: str | None, stem: str, suffix: str, folder: Path | None) -> Path | None:
+    if not arg:
+        return None
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{stem}{suffix}"
+    p = Path(arg)
     if p.is_dir():
         return p / f"{stem}{suffix}"
     return p
@@ -53,48 +70,101 @@ def _engine(args: argparse.Namespace):
     )
 
 
+def _assessments(args: argparse.Namespace, engine) -> Iterator[tuple[str, Assessment | str]]:
+    """(file, Assessment or a one-line failure) for each file, in the order given; with --jobs,
+    several at once, each in a sandboxed process."""
+    from qmark.ingest import IngestError
+
+    jobs = getattr(args, "jobs", 1) or 1
+    if jobs <= 1 or len(args.files) == 1:
+        for f in args.files:
+            try:
+                yield f, engine.assess(f, args.with_docs, report_date=args.date)
+            except IngestError as exc:
+                yield f, str(exc)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    from qmark.assess.records import Assessment as Record
+    from qmark.batch.task import assess_review
+    from qmark.sandbox import Failed, Limits, Sandbox
+
+    boxes = [Sandbox(Limits(seconds=args.timeout, memory_mb=args.memory_mb), preload=("qmark.batch.task",)) for _ in range(jobs)]
+    free = list(boxes)
+    when = args.date.isoformat() if args.date else None
+
+    def one(f: str):
+        box = free.pop()
+        try:
+            r = box.call(assess_review, [f], [f], when, args.profile, args.thresholds, args.max_mb, False)
+        except Failed as exc:
+            return f"{f}: {exc.reason}"
+        finally:
+            free.append(box)
+        return Record.model_validate_json(r["json"]) if r["ok"] else r["reason"]
+
+    try:
+        with ThreadPoolExecutor(jobs) as pool:
+            for f, result in zip(args.files, pool.map(one, args.files), strict=True):
+                yield f, result
+    finally:
+        for b in boxes:
+            b.close()
+
+
 def cmd_assess(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from qmark.ingest import IngestError
+    from qmark.outputs import distinct_stems
+    from qmark.outputs import atomic_write_text
     from qmark.render import comments, content, csvout, html, jsonout, pdf, terminal, word
 
+    several = len(args.files) > 1
+    if several and args.with_docs:
+        raise UsageError(
+            "--with attaches working documents to one report; to assess several reviews with their own working documents, "
+            "list them in a CSV manifest (report, working, id, date, type) and run qmark batch MANIFEST.csv --out DIR"
+        )
+    combined_csv = bool(several and args.csv and args.csv.lower().endswith(".csv") and not Path(args.csv).is_dir())
+    json_dir = _output_folder(args.json, "--json") if several else None
+    html_dir = _output_folder(args.html, "--html") if several else None
+    word_dir = _output_folder(args.word, "--word") if several else None
+    pdf_dir = _output_folder(args.pdf, "--pdf") if several else None
+    comments_dir = _output_folder(args.comments, "--comments") if several else None
+    csv_dir = _output_folder(args.csv, "--csv") if several and not combined_csv else None
     engine = _engine(args)
     console = Console()
-    several = len(args.files) > 1
+    stems = dict(zip(args.files, distinct_stems(args.files), strict=True))
     failures: list[str] = []  # documents that could not be read
     problems: list[str] = []  # outputs that could not be written
     tables: list[content.Content] = []
-    combined_csv = several and args.csv and args.csv.lower().endswith(".csv") and not Path(args.csv).is_dir()
 
     def fail(line: str, into: list[str] = problems) -> None:
         into.append(line)
         # Plain print: an error must stay on one line whatever the terminal width.
         print(f"qmark: {line}", file=sys.stderr)
 
-    for i, f in enumerate(args.files):
-        try:
-            a = engine.assess(f, args.with_docs, report_date=args.date)
-        except IngestError as exc:
-            fail(str(exc), failures)
+    for i, (f, a) in enumerate(_assessments(args, engine)):
+        if isinstance(a, str):
+            fail(a, failures)
             continue
-        stem = Path(f).stem
+        stem = stems[f]
         if not args.quiet:
             if i:
                 console.print()
             terminal.render(a, engine.profile, console)
         c = content.build(a, engine.profile)
-        j = _outputs(args.json, stem, ".json", several)
-        h = _outputs(args.html, stem, ".html", several)
-        w = _outputs(args.word, stem, ".assessment.docx", several)
-        p = _outputs(args.pdf, stem, ".pdf", several)
-        cm = _outputs(args.comments, stem, ".comments.docx", several)
-        cs = None if combined_csv else _outputs(args.csv, stem, ".csv", several)
+        j = _outputs(args.json, stem, ".json", json_dir)
+        h = _outputs(args.html, stem, ".html", html_dir)
+        w = _outputs(args.word, stem, ".assessment.docx", word_dir)
+        p = _outputs(args.pdf, stem, ".pdf", pdf_dir)
+        cm = _outputs(args.comments, stem, ".comments.docx", comments_dir)
+        cs = None if combined_csv else _outputs(args.csv, stem, ".csv", csv_dir)
         if j:
             jsonout.write(a, j)
             console.print(f"JSON written to {j}")
         if h:
-            h.write_text(html.render_content(c), encoding="utf-8")
+            atomic_write_text(h, html.render_content(c))
             console.print(f"HTML report written to {h}")
         if w:
             word.write_content(c, w)
@@ -135,12 +205,32 @@ def cmd_assess(args: argparse.Namespace) -> int:
     return 2 if failures or problems else 0
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from qmark.batch.inputs import BatchError
+    from qmark.batch.run import main as batch_main
+
+    try:
+        return batch_main(args)
+    except BatchError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_corpus(args: argparse.Namespace) -> int:
+    from qmark.batch.inputs import BatchError
+    from qmark.dashboard import main as dashboard_main
+
+    try:
+        return dashboard_main(args)
+    except BatchError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     args.files = [str(sample_path())]
     args.with_docs = [str(sample_path(SAMPLE_WORKING))]
     args.json = args.json
     args.html = args.html or "qmark-demo.html"
-    args.profile, args.thresholds, args.date, args.max_mb, args.quiet = None, None, None, 100, False
+    args.profile, args.thresholds, args.date, args.max_mb, args.quiet, args.jobs = None, None, None, 100, False, 1
     args.word = args.pdf = args.csv = args.comments = None
     print("Assessing the built-in fictional sample: Local Child Safeguarding Practice Review, Child M (2022),")
     print("with its terms of reference as a working document.\n")
@@ -214,6 +304,25 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return calibrate_main(args)
 
 
+def _limit_args(p: argparse.ArgumentParser) -> None:
+    from qmark.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
+
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_SECONDS,
+        metavar="SECONDS",
+        help=f"give up on a document after this long (default {DEFAULT_SECONDS:g}; 0: no limit)",
+    )
+    p.add_argument(
+        "--memory-mb",
+        type=int,
+        default=DEFAULT_MEMORY_MB,
+        metavar="N",
+        help=f"memory limit per document's process (default {DEFAULT_MEMORY_MB}; 0: no limit)",
+    )
+
+
 def _profile_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--profile",
@@ -264,7 +373,37 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the report's date, when it cannot be read from the report")
     a.add_argument("--max-mb", type=float, default=100, metavar="N", help="refuse files larger than this (default 100 MB)")
     a.add_argument("-q", "--quiet", action="store_true", help="no terminal summary")
+    a.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="assess N reports at once, each in its own process with the limits below (default 1)",
+    )
+    _limit_args(a)
     a.set_defaults(func=cmd_assess)
+
+    b = sub.add_parser("batch", help="assess many reviews into tables (CSV, Parquet) and one JSON each; resumable")
+    b.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="folders (searched recursively), globs, report files, or CSV manifests with columns report, working, id, date, type",
+    )
+    b.add_argument("--out", required=True, metavar="DIR", help="the output folder (a stopped batch carries on when given the same one)")
+    b.add_argument("--workers", type=int, metavar="N", help="reports assessed at once on this machine (default: one per core)")
+    b.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on an existing Dask cluster instead (pip install 'qmark[dask]')")
+    b.add_argument("--html", action="store_true", help="also write a self-contained HTML assessment per report (html/)")
+    _profile_args(b)
+    b.add_argument("--max-mb", type=float, default=100, metavar="N", help="refuse files larger than this (default 100 MB)")
+    _limit_args(b)
+    b.add_argument("--recycle-after", type=int, default=0, metavar="N", help=argparse.SUPPRESS)
+    b.set_defaults(func=cmd_batch)
+
+    co = sub.add_parser("corpus", help="draw a dashboard of a batch's results (qmark corpus DIR --html OUT.html)")
+    co.add_argument("folder", metavar="DIR", help="a qmark batch output folder")
+    co.add_argument("--html", required=True, metavar="OUT", help="where to write the dashboard (one self-contained HTML file)")
+    co.set_defaults(func=cmd_corpus)
 
     d = sub.add_parser("demo", help="assess the built-in fictional sample report and write qmark-demo.html")
     d.add_argument("--html", metavar="PATH", help="where to write the HTML report (default qmark-demo.html)")

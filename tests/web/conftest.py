@@ -38,7 +38,7 @@ def sample_assessment() -> tuple[str, str]:
 
     from qmark.engine import assess
     from qmark.ingest import read_report
-    from qmark.web.reviews.jobs import paragraph_index
+    from qmark.web.reviews.assessing import paragraph_index
 
     report = read_report(sample_path())
     a = assess(report)

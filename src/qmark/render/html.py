@@ -9,6 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from qmark.assess.records import Assessment
+from qmark.outputs import atomic_write_text
 from qmark.profile import Profile
 from qmark.render import content as content_mod
 from qmark.render import nice_date
@@ -29,4 +30,4 @@ def render(assessment: Assessment, profile: Profile, judgements: AssessorJudgeme
 
 
 def write(assessment: Assessment, path: str | Path, profile: Profile, judgements: AssessorJudgements | None = None) -> None:
-    Path(path).write_text(render(assessment, profile, judgements), encoding="utf-8")
+    atomic_write_text(path, render(assessment, profile, judgements))

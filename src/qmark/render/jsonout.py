@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from qmark.assess.records import Assessment
+from qmark.outputs import atomic_write_text
 
 
 def to_json(assessment: Assessment) -> str:
@@ -22,7 +23,7 @@ def schema() -> dict:
 
 
 def write(assessment: Assessment, path: str | Path) -> None:
-    Path(path).write_text(to_json(assessment), encoding="utf-8")
+    atomic_write_text(path, to_json(assessment))
 
 
 def load(path: str | Path) -> Assessment:

@@ -32,7 +32,13 @@ _KEYS = {
     "behind_proxy": ("QMARK_BEHIND_PROXY", "behind_proxy"),
     "https": ("QMARK_HTTPS", "https"),
     "trusted_proxies": ("QMARK_TRUSTED_PROXIES", "trusted_proxies"),
+    "job_seconds": ("QMARK_JOB_SECONDS", "job_seconds"),
+    "job_memory_mb": ("QMARK_JOB_MEMORY_MB", "job_memory_mb"),
 }
+# Each assessment runs in a child process with these limits (qmark.sandbox): long enough for a
+# 1,000-page report, short and small enough that a hostile upload cannot hold a worker for long.
+DEFAULT_JOB_SECONDS = 300
+DEFAULT_JOB_MEMORY_MB = 2048
 
 
 class ConfigError(Exception):
@@ -52,6 +58,13 @@ class WebConfig:
     behind_proxy: bool = False
     https: bool = True  # secure cookies and HSTS (server mode)
     trusted_proxies: list[str] = field(default_factory=list)  # addresses/networks whose X-Forwarded-For is believed
+    job_seconds: int = DEFAULT_JOB_SECONDS  # wall-time limit for one assessment
+    job_memory_mb: int = DEFAULT_JOB_MEMORY_MB  # memory limit for one assessment's process
+
+    def with_limits(self, limits: dict[str, int]) -> WebConfig:
+        from dataclasses import replace
+
+        return replace(self, job_seconds=limits["job_seconds"], job_memory_mb=limits["job_memory_mb"])
 
     @property
     def is_server(self) -> bool:
@@ -137,6 +150,25 @@ def private_database(db: Path) -> None:
         _private(path, 0o600)
 
 
+def _job_limits(get) -> dict[str, int]:  # keys are WebConfig's field names
+    """The per-assessment limits, checked: QMARK_JOB_SECONDS (10-3600), QMARK_JOB_MEMORY_MB (256-65536)."""
+    out = {}
+    for name, default, low, high, unit in (
+        ("job_seconds", DEFAULT_JOB_SECONDS, 10, 3600, "seconds"),
+        ("job_memory_mb", DEFAULT_JOB_MEMORY_MB, 256, 65536, "megabytes"),
+    ):
+        value = get(name)
+        env_name = _KEYS[name][0]
+        try:
+            n = int(value) if value not in (None, "") else default
+        except (TypeError, ValueError):
+            raise ConfigError(f"{env_name} must be a whole number of {unit}, not '{value}'") from None
+        if not low <= n <= high:
+            raise ConfigError(f"{env_name} must be between {low} and {high} {unit}")
+        out[name] = n
+    return out
+
+
 def desktop_config() -> WebConfig:
     folder = data_dir()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -154,7 +186,7 @@ def desktop_config() -> WebConfig:
         upload_dir=uploads,
         data_dir=folder,
         https=False,
-    )
+    ).with_limits(_job_limits(lambda name: os.environ.get(_KEYS[name][0])))
 
 
 def _list(value) -> list[str]:
@@ -273,7 +305,7 @@ def server_config(config_file: str | Path | None = None, environ: dict | None = 
         behind_proxy=_bool("QMARK_BEHIND_PROXY", get("behind_proxy") or False),
         https=True if https_value in (None, "") else _bool("QMARK_HTTPS", https_value),
         trusted_proxies=trusted,
-    )
+    ).with_limits(_job_limits(get))
 
 
 def current() -> WebConfig:

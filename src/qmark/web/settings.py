@@ -112,6 +112,9 @@ STATIC_DIR = WEB_DIR / "static"
 # Uploads: stored outside any served folder under random names (qmark.web.reviews.uploads).
 QMARK_UPLOAD_DIR = CFG.upload_dir
 QMARK_MAX_UPLOAD_MB = CFG.max_upload_mb
+# Limits on each assessment's child process (qmark.sandbox): QMARK_JOB_SECONDS, QMARK_JOB_MEMORY_MB.
+QMARK_JOB_SECONDS = CFG.job_seconds
+QMARK_JOB_MEMORY_MB = CFG.job_memory_mb
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # form fields other than files
 FILE_UPLOAD_PERMISSIONS = 0o600

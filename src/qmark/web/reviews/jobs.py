@@ -5,11 +5,16 @@ An AssessmentRun row with status 'queued' is a job. Workers (a thread in `qmark 
 review's documents and store the Assessment as JSON. A running job writes a heartbeat; a run
 whose heartbeat has stopped (the server was stopped or crashed) goes back to the queue, so work
 survives restarts. Page views never wait for the engine.
+
+The engine itself runs in a sandboxed child process (qmark.sandbox) with a wall-time and a
+memory limit (QMARK_JOB_SECONDS, QMARK_JOB_MEMORY_MB), so a hostile or pathological document
+can never stall the web process or its worker. A run stopped by a limit, a crash or an
+interrupted worker is tried once more; a run that fails the same way twice is failed for good,
+with a one-line reason, and is never retried again.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -41,6 +46,7 @@ STAGES = {
 HEARTBEAT_SECONDS = 5
 STALE_AFTER = timedelta(seconds=30)
 MAX_ATTEMPTS = 3
+SAME_FAILURE_LIMIT = 2  # a run that fails the same way this many times is not tried again
 
 _wake = threading.Event()  # set when this process queues a job, so its worker starts at once
 
@@ -61,8 +67,9 @@ def request_assessment(request, review: Review) -> AssessmentRun:
 
 
 def requeue_stale(now=None, *, all_running: bool = False) -> int:
-    """Runs left 'running' by a stopped or crashed worker go back to the queue (or fail after
-    MAX_ATTEMPTS, in case the document itself brings the worker down). Returns how many.
+    """Runs left 'running' by a stopped or crashed worker go back to the queue, unless they were
+    interrupted before (or have had MAX_ATTEMPTS tries): then they fail, in case the document
+    itself brings the worker down. Returns how many were queued again.
 
     A run is left over when its heartbeat has stopped; `all_running` treats every running run
     as left over (a desktop workspace starting when no other is running on its data)."""
@@ -70,15 +77,23 @@ def requeue_stale(now=None, *, all_running: bool = False) -> int:
     stale = AssessmentRun.objects.filter(status=RunStatus.RUNNING)
     if not all_running:
         stale = stale.filter(Q(heartbeat__lt=now - STALE_AFTER) | Q(heartbeat__isnull=True))
-    stale.filter(attempts__gte=MAX_ATTEMPTS).update(
-        status=RunStatus.FAILED,
-        finished=now,
-        worker="",
-        error=f"The assessment was interrupted {MAX_ATTEMPTS} times before it finished. Try again; if it happens again, the document may be too large.",
-    )
-    return stale.filter(attempts__lt=MAX_ATTEMPTS).update(
-        status=RunStatus.QUEUED, progress=0, worker="", stage="Waiting to start again (qmark was restarted)"
-    )
+    queued = 0
+    for run in stale.only("pk", "attempts", "failures"):
+        failures = [*run.failures, "interrupted"]
+        if run.attempts >= MAX_ATTEMPTS or failures.count("interrupted") >= SAME_FAILURE_LIMIT:
+            times = max(run.attempts, failures.count("interrupted"))
+            AssessmentRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+                status=RunStatus.FAILED,
+                finished=now,
+                worker="",
+                failures=failures,
+                error=f"The assessment was interrupted {times} times before it finished. Try again; if it happens again, the document may be too large.",
+            )
+        else:
+            queued += AssessmentRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+                status=RunStatus.QUEUED, progress=0, worker="", failures=failures, stage="Waiting to start again (qmark was restarted)"
+            )
+    return queued
 
 
 def claim(worker_id: str) -> AssessmentRun | None:
@@ -161,16 +176,6 @@ def _readable_names(docs: list[Document]) -> dict[str, tuple[Document, str]]:
     return out
 
 
-def _rename(report, names: dict[str, tuple[Document, str]]) -> None:
-    """Give the report's documents the names the user knows them by."""
-    from dataclasses import replace
-
-    report.documents = [
-        replace(doc, name=names[doc.path][1], path=names[doc.path][0].original_name) if doc.path in names else doc
-        for doc in report.documents
-    ]
-
-
 def _date(text: str | None):
     from datetime import date
 
@@ -180,22 +185,54 @@ def _date(text: str | None):
         return None
 
 
-def paragraph_index(report) -> list[dict]:
-    """Every non-heading paragraph as read: where it is and its text, for adding evidence."""
-    from qmark.assess.scoring import location
+def _limits():
+    from qmark.limits import Limits
 
-    return [
-        {"index": p.index, "id": report.evidence_id(p), "location": location(report, p).model_dump(), "text": report.paragraph_text(p)}
-        for p in report.paragraphs
-        if p.kind != "heading"
-    ]
+    return Limits(seconds=float(settings.QMARK_JOB_SECONDS), memory_mb=int(settings.QMARK_JOB_MEMORY_MB))
 
 
-def process(run: AssessmentRun) -> None:
-    """Run the engine for one claimed run and store the result (or a one-line failure)."""
-    from qmark.data import DataFileError
-    from qmark.engine import Engine
-    from qmark.ingest import IngestError, read_report
+# What a run stopped by the sandbox tells the user, by kind of failure.
+_LIMIT_MESSAGES = {
+    "timeout": "{name}: the assessment took longer than the {seconds:g}-second limit and was stopped ({times}). "
+    "The document may be very long or unusual: try a Word or text version, or ask whoever runs qmark to raise QMARK_JOB_SECONDS.",
+    "memory": "{name}: the assessment needed more than the {memory:,} MB memory limit and was stopped ({times}). "
+    "Try a Word or text version, or ask whoever runs qmark to raise QMARK_JOB_MEMORY_MB.",
+    "crash": "{name}: the process reading the documents stopped ({reason}; {times}). The file may be damaged: try another version of it.",
+    "error": "The assessment stopped unexpectedly ({error_type}; {times}). Try again; if it happens again, ask for help.",
+}
+
+
+def _limit_failure(run: AssessmentRun, exc, report_name: str) -> None:
+    """A run stopped by its sandbox: tried once more, unless it has already failed this way
+    (or had MAX_ATTEMPTS tries), in which case it fails for good with a one-line reason."""
+    key = exc.kind if exc.kind != "error" else f"error:{exc.error_type}"
+    failures = [*run.failures, key]
+    n = failures.count(key)
+    if n < SAME_FAILURE_LIMIT and run.attempts < MAX_ATTEMPTS:
+        AssessmentRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+            status=RunStatus.QUEUED, progress=0, worker="", failures=failures, stage="Waiting to try again"
+        )
+        log.warning("assessment %s stopped (%s); queued to try once more", run.pk, key)
+        return
+    limits = _limits()
+    message = _LIMIT_MESSAGES[exc.kind].format(
+        name=report_name,
+        seconds=limits.seconds,
+        memory=limits.memory_mb,
+        reason=exc.reason,
+        error_type=exc.error_type or "error",
+        times="twice" if n == 2 else f"{n} times" if n > 1 else "once",
+    )
+    AssessmentRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(failures=failures)
+    log.warning("assessment %s failed for good (%s)", run.pk, key)
+    _fail(run, message)
+
+
+def process(run: AssessmentRun, sandbox=None) -> None:
+    """Run the engine for one claimed run, in a sandboxed child process, and store the result
+    (or a one-line failure). `sandbox` is the worker's own (one is made for this run if None)."""
+    from qmark.sandbox import Failed, Sandbox
+    from qmark.web.reviews.assessing import read_and_assess
 
     docs = list(Document.objects.filter(review_id=run.review_id))
     report_docs = [d for d in docs if d.role == DocumentRole.REPORT]
@@ -205,23 +242,38 @@ def process(run: AssessmentRun) -> None:
     working = [d for d in docs if d.role == DocumentRole.WORKING]
     beat = _Heartbeat(run.pk)
     beat.start()
+    own = sandbox is None
+    box = sandbox or Sandbox(_limits(), preload=("qmark.engine",))
     try:
         names = _readable_names(report_docs[:1] + working)
         paths = list(names)
+        _stage(run, "analysing")
+        review = run.review
         try:
-            report = read_report(paths[0], list[str | Path](paths[1:]), max_mb=settings.QMARK_MAX_UPLOAD_MB)
-            _rename(report, names)
-            _stage(run, "analysing")
-            assessment = Engine.from_profile(run.review.profile).assess(report, report_date=run.review.report_date)
-        except IngestError as exc:
-            doc = names.get(exc.path)
-            _fail(run, f"{doc[0].original_name if doc else 'A document'}: {exc.reason}")
+            result = box.call(
+                read_and_assess,
+                paths,
+                [names[p][1] for p in paths],
+                [names[p][0].original_name for p in paths],
+                review.profile,
+                review.report_date.isoformat() if review.report_date else None,
+                settings.QMARK_MAX_UPLOAD_MB,
+                limits=_limits(),
+            )
+        except Failed as exc:
+            _limit_failure(run, exc, report_docs[0].original_name)
             return
-        except DataFileError as exc:
-            _fail(run, f"qmark's own data files could not be loaded ({exc}). Ask whoever installed qmark.")
+        if not result["ok"]:
+            if result["kind"] == "unreadable":
+                doc = names.get(result["path"])
+                _fail(run, f"{doc[0].original_name if doc else 'A document'}: {result['reason']}")
+            else:
+                _fail(run, f"qmark's own data files could not be loaded ({result['reason']}). Ask whoever installed qmark.")
             return
         _stage(run, "saving")
-        paragraphs = paragraph_index(report)
+        from qmark.assess.records import Assessment
+
+        assessment = Assessment.model_validate_json(result["assessment"])
         now = timezone.now()
         n = AssessmentRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
             status=RunStatus.DONE,
@@ -236,8 +288,8 @@ def process(run: AssessmentRun) -> None:
             profile_version=assessment.profile.version,
             report_date=_date(assessment.report.date),
             documents=[{"id": d.pk, "name": d.original_name, "role": d.role, "sha256": d.sha256} for d, _ in names.values()],
-            assessment_json=assessment.model_dump_json(),
-            paragraphs_json=json.dumps(paragraphs, ensure_ascii=False),
+            assessment_json=result["assessment"],
+            paragraphs_json=result["paragraphs"],
         )
         if n:
             audit.record(
@@ -253,6 +305,8 @@ def process(run: AssessmentRun) -> None:
         _fail(run, f"The assessment stopped unexpectedly ({type(exc).__name__}). Try again; if it happens again, ask for help.")
     finally:
         beat.done.set()
+        if own:
+            box.close()
 
 
 class Worker:
@@ -264,6 +318,24 @@ class Worker:
         self.sweep_seconds = sweep_seconds
         self._stop = threading.Event()
         self._last_sweep = 0.0
+        self._sandbox = None  # the child process assessments run in, started on the first run
+
+    def sandbox(self):
+        from qmark.sandbox import Sandbox
+
+        limits = _limits()
+        if self._sandbox is None or self._sandbox.limits != limits:
+            if self._sandbox is not None:
+                self._sandbox.close()
+            # A fresh child now and then keeps a long-running worker's memory from creeping up.
+            self._sandbox = Sandbox(limits, preload=("qmark.engine",), recycle_after=50)
+        return self._sandbox
+
+    def close(self) -> None:
+        """Stop the worker's child process (it also stops by itself when this process ends)."""
+        if self._sandbox is not None:
+            self._sandbox.close()
+            self._sandbox = None
 
     def run_once(self) -> bool:
         """Sweep stale runs when due, then run one queued assessment. True if one was run."""
@@ -275,7 +347,7 @@ class Worker:
         run = claim(self.id)
         if run is None:
             return False
-        process(run)
+        process(run, self.sandbox())
         return True
 
     def run_forever(self) -> None:
@@ -292,6 +364,7 @@ class Worker:
                     _wake.wait(self.poll_seconds)
                     _wake.clear()
         finally:
+            self.close()
             connections.close_all()
 
     def start_thread(self) -> threading.Thread:

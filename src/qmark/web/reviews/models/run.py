@@ -39,6 +39,11 @@ class AssessmentRun(models.Model):
     finished = models.DateTimeField(null=True, blank=True)
     heartbeat = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    failures = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="How earlier tries stopped (timeout, memory, crash, interrupted); a run that stops the same way twice is not tried again.",
+    )
     worker = models.CharField(max_length=120, blank=True)
 
     class Meta:
