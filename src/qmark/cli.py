@@ -304,6 +304,12 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return calibrate_main(args)
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from qmark.evaluate.train import main as train_main
+
+    return train_main(args)
+
+
 def _limit_args(p: argparse.ArgumentParser) -> None:
     from qmark.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
 
@@ -431,6 +437,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--out", metavar="FILE", help="where to write the thresholds (default: print a summary only)")
     c.set_defaults(func=cmd_calibrate)
+
+    t = sub.add_parser("train", help="fit the profile's learned sentence and rating models on a labelled corpus (needs qmark[train])")
+    t.add_argument("folder", help="folder of reports with NAME.gold.json and labelled sentences (*.jsonl)")
+    t.add_argument("--profile", metavar="ID|PATH", help="the profile to train (default: analysis)")
+    t.add_argument("--out", metavar="FOLDER", help="write a trained copy of the profile there (default: into the profile's own folder)")
+    t.set_defaults(func=cmd_train)
 
     pr = sub.add_parser("profiles", help="list the installed assessment profiles (quality markers)")
     pr.set_defaults(func=cmd_profiles)

@@ -60,6 +60,7 @@ class Engine:
         *,
         thresholds: Thresholds | str | Path | None = None,
         extra_detectors: Iterable[str] = (),
+        scorer: str | None = None,
         max_mb: float = DEFAULT_MAX_MB,
     ) -> None:
         self.profile = profile
@@ -80,11 +81,11 @@ class Engine:
         names = [*profile.manifest.pipeline.detectors, *[d for d in extra_detectors if d not in profile.manifest.pipeline.detectors]]
         try:
             self.detectors: list[Detector] = [detectors.get(n)(profile) for n in names]
-            self.scorer: Scorer = scorers.get(profile.manifest.pipeline.scorer)(profile, thresholds)
+            self.scorer: Scorer = scorers.get(scorer or profile.manifest.pipeline.scorer)(profile, thresholds)
         except RegistryError as exc:
             raise DataFileError(f"{profile.files['profile']}: field 'pipeline': {exc}") from None
-        for d in self.detectors:
-            extra_files.extend(getattr(d, "files", ()))
+        for component in [*self.detectors, self.scorer]:
+            extra_files.extend(getattr(component, "files", ()))
         known: set[str] = set().union(*(d.signals for d in self.detectors))
         problems = check_signals(profile.framework, known, profile.files["framework"])
         if problems:
@@ -114,6 +115,8 @@ class Engine:
         hits = analysis.all_hits()
         fw = self.profile.framework
         analysis.scored = {q.id: measure(report, hits, q, fw, analysis.figures.analysis_words) for q in fw.questions}
+        for sc in analysis.scored.values():
+            sc.figures = analysis.figures
         return analysis
 
     def rate(self, analysis: Analysis) -> Assessment:

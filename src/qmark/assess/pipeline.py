@@ -37,6 +37,8 @@ class Analysis:
     scored: dict[str, Scored] = field(default_factory=dict)
     figures: Figures | None = None
     flags: list[Flag] = field(default_factory=list)
+    # sentence index -> {label: probability}, from a learned detector when one runs
+    sentence_scores: dict[int, dict[str, float]] = field(default_factory=dict)
 
     def all_hits(self) -> list[Hit]:
         return [Hit(a.label, a.paragraph, a.sentence, a.start, a.end, a.reason, a.score) for a in self.annotations.items] + self.hits

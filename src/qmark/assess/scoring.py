@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from qmark.assess.records import Evidence, Location, QuestionResult, Signal
+from qmark.assess.records import Evidence, Figures, Location, QuestionResult, Signal
 from qmark.assess.signals import Hit
 from qmark.framework import Framework, Question, SignalWeight
 from qmark.report import Paragraph, Report
@@ -116,6 +116,7 @@ class Scored:
     against: float
     supporting: list[_ParagraphScore]
     countering: list[_ParagraphScore]
+    figures: Figures | None = None  # the report-wide figures, for scorers that weigh them
 
 
 def measure(report: Report, hits: list[Hit], question: Question, framework: Framework, analysis_words: int) -> Scored:
@@ -203,3 +204,18 @@ def _rationale(
 
 def _lower_first(s: str) -> str:
     return s[:1].lower() + s[1:] if s else s
+
+
+def evidence_lists(report: Report, scored: Scored) -> tuple[list[Evidence], list[Evidence]]:
+    """The evidence and counter-evidence shown for a question, strongest first (any scorer)."""
+    top_s = scored.supporting[0].score if scored.supporting else 0.0
+    top_a = scored.countering[0].score if scored.countering else 0.0
+    return (
+        [_evidence(report, ps, top_s) for ps in scored.supporting[:MAX_EVIDENCE]],
+        [_evidence(report, ps, top_a) for ps in scored.countering[:MAX_EVIDENCE]],
+    )
+
+
+def rationale(label: str, rating: str, q: Question, evidence: list[Evidence], counter: list[Evidence], scored: Scored, unsure: bool) -> str:
+    """The plain-English rationale for a rating (any scorer), naming the evidence shown."""
+    return _rationale(label, rating, q, evidence, counter, scored, unsure)

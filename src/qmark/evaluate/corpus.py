@@ -126,7 +126,23 @@ def read_sentence_file(path: Path) -> list[LabelledSentence]:
 
 
 def load_sentences(folder: Path) -> list[LabelledSentence]:
-    return [s for path in sentence_files(folder) for s in read_sentence_file(path)]
+    """Every labelled sentence under folder, each with the fold group (writer) of its report."""
+    out = []
+    for path in sentence_files(folder):
+        group = _sentence_group(path)
+        for s in read_sentence_file(path):
+            s.group = group
+            out.append(s)
+    return out
+
+
+def _sentence_group(path: Path) -> str:
+    """NAME.sentences*.jsonl belongs to NAME's report: its gold file's writer, else its folder."""
+    gold = path.parent / f"{path.name.split('.')[0]}.gold.json"
+    try:
+        return Gold.model_validate_json(gold.read_text(encoding="utf-8")).group
+    except (OSError, ValidationError):
+        return path.parent.name
 
 
 def sentence_files(folder: Path) -> list[Path]:

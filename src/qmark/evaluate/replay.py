@@ -3,8 +3,10 @@ read and analysed once, and what the scorers need is kept for evaluation and cal
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from qmark.assess.pipeline import Analysis
 from qmark.assess.records import Assessment
@@ -31,16 +33,26 @@ class Item:
     assessment: Assessment  # with the engine's own thresholds: used for evidence ranking
 
 
-def load_and_analyse(folder: Path, engine: Engine) -> list[Item]:  # noqa: D103
-    """Every report labelled for the engine's profile, analysed once."""
+def load_and_analyse(folder: Path, engine: Engine, sentence_models: Mapping[str, Any] | None = None) -> list[Item]:
+    """Every report labelled for the engine's profile, analysed once. With sentence_models (fold
+    group -> sentence model), each report is labelled by the model fitted without its writer."""
+    learned = [d for d in engine.detectors if hasattr(d, "model") and hasattr(d.model, "decide")]
+    shipped = [d.model for d in learned]  # type: ignore[attr-defined]
     items = []
-    for lr in load_reports(folder, engine.profile.id):
-        try:
-            report = engine.read(lr.path, lr.working)
-        except IngestError as exc:
-            raise CorpusError(str(exc)) from None
-        analysis = engine.analyse(report)
-        items.append(Item(lr, analysis, engine.rate(analysis)))
+    try:
+        for lr in load_reports(folder, engine.profile.id):
+            try:
+                report = engine.read(lr.path, lr.working)
+            except IngestError as exc:
+                raise CorpusError(str(exc)) from None
+            if sentence_models is not None:
+                for d in learned:
+                    d.model = sentence_models.get(lr.gold.group, d.model)  # type: ignore[attr-defined]
+            analysis = engine.analyse(report)
+            items.append(Item(lr, analysis, engine.rate(analysis)))
+    finally:
+        for d, m in zip(learned, shipped):
+            d.model = m  # type: ignore[attr-defined]
     return items
 
 

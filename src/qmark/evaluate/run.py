@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from qmark.engine import Engine
-from qmark.evaluate import metrics
+from qmark.evaluate import learned_eval, metrics
 from qmark.evaluate.calibrate import confidence_table, cross_validate, predict, question_accuracy
 from qmark.evaluate.corpus import CorpusError, load_sentences
 from qmark.evaluate.replay import Item, collect_points, load_and_analyse
@@ -34,10 +34,17 @@ def _recall_at_3(it: Item, qid: str) -> bool | None:
 def evaluate(folder: Path, engine: Engine | None = None, fitted: bool = False, folds: int = 0) -> dict:
     started = time.perf_counter()
     engine = engine or Engine.from_profile()
-    items = load_and_analyse(folder, engine)
+    models, learned_sentences = learned_eval.sentence_models(folder, engine, fitted, _label_scores)
+    items = load_and_analyse(folder, engine, models)
     thresholds = engine.scorer.thresholds  # type: ignore[attr-defined]
     points = collect_points(items)
-    if fitted:
+    learned = learned_eval.learned_scorer(engine) is not None
+    stated: dict[tuple[str, str], float] = {}
+    if learned:
+        both = learned_eval.rating_predictions(items, engine, fitted)
+        preds = {k: (r, 0.0) for k, (r, _) in both.items()}
+        stated = {k: c for k, (_, c) in both.items()}
+    elif fitted:
         preds = {(p.report, qid): predict(p, thresholds.cuts(qid)) for qid, pts in points.items() for p in pts}
     else:
         preds = cross_validate(points, thresholds, folds)
@@ -60,7 +67,7 @@ def evaluate(folder: Path, engine: Engine | None = None, fitted: bool = False, f
             pairs.append((gold, pred))
             suggested.setdefault(name, {})[qid] = pred
             by_report.setdefault(name, []).append((gold, pred))
-            held_out.append((qid, margin, gold == pred))
+            held_out.append((qid, stated.get((name, qid), margin), gold == pred))
             h = _recall_at_3(it, qid)
             if h is not None:
                 hits.append(h)
@@ -87,11 +94,17 @@ def evaluate(folder: Path, engine: Engine | None = None, fitted: bool = False, f
             "confusion": metrics.confusion(all_pairs),
         },
         "questions": per_q,
-        "calibration": calibration(_confidences(held_out, thresholds, fitted)),
+        "scorer": "learned rating model" if learned else "thresholds",
+        "calibration": calibration(
+            [(c, ok) for _, c, ok in held_out] if learned else _confidences(held_out, thresholds, fitted),
+            getattr(getattr(engine.scorer, "model", None), "check_below", thresholds.human_read_below),
+        ),
         "ceiling": ceiling(items, qids),
         "invariance": invariance(items, suggested),
         "sentences": evaluate_sentences(folder),
     }
+    if learned_sentences:
+        result["sentences_learned"] = learned_sentences
     result["seconds"] = round(time.perf_counter() - started, 1)
     return result
 
@@ -296,11 +309,18 @@ def print_result(res: dict) -> None:
             title=f"Sentence labels ({s['n']} sentences, {s['hard_share']:.0%} hard cases): macro-F1 {s['macro_f1']:.2f}"
             f"; on the hard cases {_fmt(s['hard_macro_f1'])}"
         )
-        for col in ("label", "precision", "recall", "F1", "support"):
+        learned = res.get("sentences_learned", {}).get("labels", {})
+        for col in ("label", "precision", "recall", "F1", "support", *(["F1 learned"] if learned else [])):
             t.add_column(col)
         for label, v in s["labels"].items():
-            t.add_row(label, f"{v['precision']:.2f}", f"{v['recall']:.2f}", f"{v['f1']:.2f}", str(v["support"]))
+            extra = [f"{learned[label]['f1']:.2f}"] if label in learned else []
+            t.add_row(label, f"{v['precision']:.2f}", f"{v['recall']:.2f}", f"{v['f1']:.2f}", str(v["support"]), *extra)
         c.print(t)
+    sl = res.get("sentences_learned")
+    if sl:
+        c.print(
+            f"Sentence labels with the learned model ({sl['mode']}): macro-F1 {sl['macro_f1']:.2f}; on the hard cases {_fmt(sl['hard_macro_f1'])}"
+        )
 
 
 def main(args: argparse.Namespace) -> int:
