@@ -82,6 +82,7 @@ def page(browser):
 
 def axe_check(page, name: str) -> list:
     """Run axe-core on the page; fail on serious or critical violations (on any with QMARK_AXE_STRICT=1)."""
+    page.wait_for_load_state("load")  # a click just before may still be loading the page
     violations = page.evaluate("""async () => {
         const r = await axe.run(document, {resultTypes: ['violations']});
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
