@@ -516,8 +516,19 @@ def _new_context(browser):
 
 
 def _wait_assessed(page) -> None:
-    page.wait_for_selector("h2#questions", timeout=90000)
-    page.wait_for_selector(".progress-panel", state="detached", timeout=90000)
+    """Until the review page shows results and no assessment is under way (it reloads itself)."""
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            page.wait_for_load_state("load")
+            if page.locator("h2#questions").count() and not page.locator(".progress-panel").count():
+                return
+        except Error:
+            pass  # the page is reloading itself
+        page.wait_for_timeout(500)
+    raise AssertionError("the assessment did not finish")
 
 
 def _focused(page) -> str:
