@@ -115,8 +115,7 @@ def _assessments(args: argparse.Namespace, engine) -> Iterator[tuple[str, Assess
 def cmd_assess(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from qmark.outputs import distinct_stems
-    from qmark.outputs import atomic_write_text
+    from qmark.outputs import atomic_write_text, distinct_stems
     from qmark.render import comments, content, csvout, html, jsonout, pdf, terminal, word
 
     several = len(args.files) > 1

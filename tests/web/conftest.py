@@ -123,3 +123,94 @@ def client_for():
         return c
 
     return make
+
+
+# ---------------------------------------------------------------- helpers for carry-over and double rating
+
+
+def judge(run, user, question, kind, *, target="", value="", comment=""):
+    from qmark.web.reviews.models import Judgement
+
+    return Judgement.objects.create(run=run, question=question, kind=kind, target=target, value=value, comment=comment, user=user)
+
+
+def rate_everything(run, user, *, vary: dict | None = None, submit: bool = False):
+    """`user` rates every question of the run: qmark's suggestion, or vary[qid] (with a comment)."""
+    from qmark.web.reviews.models import JudgementKind
+
+    for q in run.assessment.questions:
+        value = (vary or {}).get(q.question, q.rating)
+        judge(run, user, q.question, JudgementKind.RATING, value=value, comment="" if value == q.rating else f"{user.username} reads it so")
+    if submit:
+        judge(run, user, "", JudgementKind.SUBMIT)
+
+
+def set_double(review, first, second):
+    review.double_rating = True
+    review.first_assessor, review.second_assessor = first, second
+    review.save()
+
+
+def new_run(review, assessment_json: str, paragraphs_json: str, **extra):
+    """A finished run of the review, as the worker stores one."""
+    from qmark.web.reviews.models import AssessmentRun, RunStatus
+
+    return AssessmentRun.objects.create(
+        review=review,
+        status=RunStatus.DONE,
+        progress=100,
+        engine_version="test",
+        assessment_json=assessment_json,
+        paragraphs_json=paragraphs_json,
+        profile_id="analysis",
+        **extra,
+    )
+
+
+def draft_targets() -> tuple[str, str]:
+    """(the printed number of q6's strongest evidence paragraph, that of a different paragraph of q2's)."""
+    from qmark.assess.records import Assessment
+
+    a = Assessment.model_validate_json(sample_assessment()[0])
+    rewrite = a.result("q6").evidence[0].id
+    touch = next(e.id for e in a.result("q2").evidence if e.id != rewrite)
+    return rewrite, touch
+
+
+@lru_cache(maxsize=1)
+def edited_assessment() -> tuple[str, str]:
+    """The sample report as a second draft (see draft_two), assessed by the real engine."""
+    import json
+    import tempfile
+
+    from qmark.engine import assess
+    from qmark.ingest import read_report
+    from qmark.web.reviews.assessing import paragraph_index
+
+    text = sample_path().read_text(encoding="utf-8")
+    out = Path(tempfile.mkdtemp(prefix="qmark-draft-")) / "child_m_draft2.md"
+    out.write_text(draft_two(text, *draft_targets()), encoding="utf-8")
+    report = read_report(out)
+    a = assess(report)
+    return a.model_dump_json(), json.dumps(paragraph_index(report))
+
+
+RESOLVED = "The GP consultation on 19 August 2021 was a missed opportunity to protect Child M."
+NEW_HINDSIGHT = "With hindsight, the nursery should have reported the bruise at once."
+
+
+def draft_two(text: str, rewrite: str, touch: str) -> str:
+    """A later draft: paragraph `rewrite` replaced by new words, a few words added to paragraph
+    `touch`, one hindsight judgement taken out and a new one written into paragraph 6.3."""
+    assert RESOLVED in text
+    text = text.replace(RESOLVED, "The GP could not have known on 19 August 2021 what later came to light.")
+    paras = text.split("\n\n")
+    for i, p in enumerate(paras):
+        head = p.strip().split(" ", 1)
+        if head[0] == rewrite:
+            paras[i] = f"{rewrite} The panel met twice in the spring and agreed the timetable for the practitioner event and the report."
+        elif head[0] == touch:
+            paras[i] = p.rstrip() + " The panel checked this with the practitioners."
+        elif head[0] == "6.3":
+            paras[i] = p.rstrip() + " " + NEW_HINDSIGHT
+    return "\n\n".join(paras)

@@ -83,3 +83,50 @@ def test_postgresql_refuses_changes_to_the_audit_table(world):
     for sql in ("UPDATE reviews_auditevent SET actor_name = 'x' WHERE id = %s", "DELETE FROM reviews_auditevent WHERE id = %s"):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
             cur.execute(sql, [e.pk])
+
+
+def test_new_pages_and_actions_are_audited_without_report_text(world, client_for):
+    """Assess-again, history, double rating, comparison, moderation, agreement and version
+    comparison each leave a record; none holds a comment, a reason or report text."""
+    from conftest import edited_assessment, new_run, rate_everything
+
+    pk = world.review.pk
+    admin = client_for("admin_a", world)
+    admin.get(reverse("review-assess", args=[pk]))
+    admin.post(
+        reverse("double-rating", args=[pk]),
+        {"double_rating": "yes", "first_assessor": world.users["admin_a"].pk, "second_assessor": world.users["assessor_a"].pk},
+    )
+    rate_everything(world.run, world.users["admin_a"], vary={"q2": "not_evidenced"})
+    rate_everything(world.run, world.users["assessor_a"])
+    admin.post(reverse("submit", args=[pk]), {"action": "submit"})
+    client_for("assessor_a", world).post(reverse("submit", args=[pk]), {"action": "submit"})
+    admin.get(reverse("compare", args=[pk]))
+    reason = "SECRET-REASON the panel's minutes show challenge"
+    admin.post(reverse("moderate", args=[pk, "q2"]), {"q2-rating": "partly_met", "q2-reason": reason})
+    admin.get(reverse("agreement"))
+    admin.get(reverse("agreement-csv"))
+    new_run(world.review, *edited_assessment())
+    admin.get(reverse("runs", args=[pk]))
+    admin.get(reverse("run", args=[pk, world.run.pk]))
+    admin.get(reverse("drafts", args=[pk]))
+    kinds = set(AuditEvent.objects.values_list("kind", flat=True))
+    assert {
+        AuditKind.REASSESS_CONFIRMING,
+        AuditKind.DOUBLE_RATING_CHANGED,
+        AuditKind.RATINGS_SUBMITTED,
+        AuditKind.COMPARISON_VIEWED,
+        AuditKind.MODERATION_RECORDED,
+        AuditKind.AGREEMENT_VIEWED,
+        AuditKind.AGREEMENT_EXPORTED,
+        AuditKind.JUDGEMENTS_CARRIED,
+        AuditKind.RUNS_VIEWED,
+        AuditKind.RUN_VIEWED,
+        AuditKind.DRAFTS_COMPARED,
+    } <= kinds
+    everything = " ".join(f"{e.object} {e.detail} {e.review_title}" for e in AuditEvent.objects.all())
+    assert "SECRET-REASON" not in everything and "reads it so" not in everything
+    sentences = [s.strip() for s in sample_path().read_text().split(".") if len(s.strip()) > 40]
+    assert not any(s[:40] in everything for s in sentences)
+    page = admin.get(reverse("audit")).content.decode()
+    assert "Agreed rating recorded" in page and "Judgements carried over" in page

@@ -82,6 +82,7 @@ def page(browser):
 
 def axe_check(page, name: str) -> list:
     """Run axe-core on the page; fail on serious or critical violations (on any with QMARK_AXE_STRICT=1)."""
+    page.wait_for_load_state("load")  # a click just before may still be loading the page
     violations = page.evaluate("""async () => {
         const r = await axe.run(document, {resultTypes: ['violations']});
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
@@ -191,6 +192,18 @@ def server(tmp_path_factory):
             env=env,
             stdin=PASSWORD + "\n",
         )
+        _qmark(
+            "users",
+            "add",
+            "sam",
+            "--org",
+            "Ashbourne Vale Safeguarding Children Partnership",
+            "--role",
+            "assessor",
+            "--password-stdin",
+            env=env,
+            stdin=PASSWORD + "\n",
+        )
         port = _free_port()
         # the shape of a shared deployment: the web server, and assessments in a separate worker
         proc = subprocess.Popen(
@@ -296,6 +309,10 @@ def test_assessor_journey(page, server, report, tmp_path):
     # back to the review: complete it and export
     page.goto(url)
     assert page.locator("tr:has-text('6. Techniques') .badge").count() == 2  # suggestion and the assessor's rating
+    page.click("button:has-text('Mark the review complete')")  # ten questions have no assessor's rating yet
+    page.wait_for_selector(".notice.error:has-text('cannot be marked complete')")
+    _rate_all(page, server, url, skip={"q6"})
+    page.goto(url)
     page.click("button:has-text('Mark the review complete')")
     page.wait_for_selector("text=Marked complete by alex")
     with page.expect_download() as d:
@@ -485,3 +502,264 @@ def test_without_chromium_the_suite_skips_unless_required(monkeypatch):
     monkeypatch.setenv("QMARK_REQUIRE_BROWSER", "1")
     with pytest.raises(pytest.fail.Exception, match="QMARK_REQUIRE_BROWSER=1"):
         tb._need_browser()
+
+
+# ---------------------------------------------------------------- carry-over, drafts, double rating, the keyboard
+
+
+def _new_context(browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    ctx.add_init_script(path=str(AXE))
+    pg = ctx.new_page()
+    pg.set_default_timeout(15000)
+    return ctx, pg
+
+
+def _wait_assessed(page) -> None:
+    """Until the review page shows results and no assessment is under way (it reloads itself)."""
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            page.wait_for_load_state("load")
+            if page.locator("h2#questions").count() and not page.locator(".progress-panel").count():
+                return
+        except Error:
+            pass  # the page is reloading itself
+        page.wait_for_timeout(500)
+    raise AssertionError("the assessment did not finish")
+
+
+def _focused(page) -> str:
+    """The focused element's id and its nearest ancestor's with one, once the page's script has run."""
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(100)  # the script focuses just after load
+    return page.evaluate("(() => { const el = document.activeElement; return (el.id || '') + '|' + (el.closest('[id]') || {}).id; })()")
+
+
+def test_carry_over_after_a_new_draft_and_comparing_drafts(page, server, tmp_path):
+    """Judgements survive a new draft of the report; what cannot be matched is listed; the drafts
+    can be compared; every page in it is axe-clean."""
+    from web_pdfs import report_pdf
+
+    from conftest import draft_two
+
+    first = report_pdf(sample_path(), tmp_path / "Child M draft 1.pdf")
+    sign_in(page, server)
+    url = create_review(page, server, first, "Child M (drafts)")
+    page.click("a:has-text('6. Techniques to limit hindsight')")
+    item = page.locator(".evidence-item").first
+    rewrite = re.search(r"para (\d+\.\d+)", item.locator("h3").inner_text()).group(1)
+    touch = "3.5" if rewrite != "3.5" else "3.6"
+    md2 = tmp_path / "draft2.md"
+    md2.write_text(draft_two(sample_path().read_text(encoding="utf-8"), rewrite, touch), encoding="utf-8")
+    second = report_pdf(md2, tmp_path / "Child M draft 2.pdf")
+    item.locator("button:has-text('Accept')").click()
+    page.wait_for_selector(".evidence-item .tag:has-text('Accepted')")
+    page.click("button:has-text('Agree with qmark')")
+    page.wait_for_selector("text=Your rating for question 6 is saved")
+
+    page.goto(url)
+    page.click("text=Upload documents")
+    page.set_input_files("#id_report", str(second))
+    page.fill("#id_note", "Second draft from the lead reviewer")
+    page.click("button:has-text('Upload and assess')")
+    _wait_assessed(page)
+    notice = page.locator("#carried-over")
+    assert notice.is_visible() and "Some earlier judgements need your attention" in notice.inner_text()
+    assert "not in the documents as they are now" in notice.inner_text()
+    axe_check(page, "20-carry-over-notice")
+    assert page.locator("tr:has-text('6. Techniques') >> text=carried over").count() == 1
+
+    page.click("text=What changed since the earlier assessment")
+    page.wait_for_selector("h1:has-text('What changed between two versions')")
+    assert page.is_visible("text=Resolved in the later version") and page.is_visible("text=New in the later version")
+    axe_check(page, "21-draft-comparison")
+
+    page.goto(url)
+    page.click("text=Set aside")
+    page.wait_for_selector("text=is set aside")
+    assert not page.is_visible("text=Some earlier judgements need your attention")
+
+    page.click("a:has-text('Assessment history')")
+    assert page.is_visible("text=Second draft from the lead reviewer") and page.is_visible("text=not matched")
+    axe_check(page, "22-run-history")
+    page.locator("table a").last.click()
+    page.wait_for_selector("text=An earlier assessment, kept as it was")
+    axe_check(page, "23-earlier-assessment")
+
+    page.goto(url)
+    page.click("a:has-text('Assess again')")
+    page.wait_for_selector("h1:has-text('Assess the review again?')")
+    assert page.is_visible("text=Nothing is lost")
+    axe_check(page, "24-assess-again-confirmation")
+    page.click("button:has-text('Assess the review again')")
+    _wait_assessed(page)
+    assert page.is_visible("#carried-over") and "Your judgements were carried over" in page.inner_text("#carried-over")
+
+
+def _rate_all(page, base: str, url: str, differ: dict | None = None, skip: set | None = None) -> None:
+    """Agree with qmark on every question, or give the rating in `differ` with a comment."""
+    review = url.rstrip("/").rsplit("/", 1)[-1]
+    for n in range(1, 12):
+        if skip and f"q{n}" in skip:
+            continue
+        page.goto(f"{base}/reviews/{review}/questions/q{n}/")
+        if differ and f"q{n}" in differ:
+            page.check(f"#your-rating input[value={differ[f'q{n}'][0]}]")
+            page.fill("#id_comment", differ[f"q{n}"][1])
+            page.click("button:has-text('Save your rating')")
+        else:
+            page.click("button:has-text('Agree with qmark')")
+        page.wait_for_selector(f"text=Your rating for question {n} is saved")
+
+
+def test_blind_double_rating_and_moderation(browser, server, report):
+    """Two assessors in two browsers rate blind; neither sees the other's work until both have
+    submitted; the comparison shows where they differ; a moderator records the agreed rating."""
+    alex_ctx, alex = _new_context(browser)
+    sam_ctx, sam = _new_context(browser)
+    try:
+        sign_in(alex, server, "alex")
+        url = create_review(alex, server, report, "Child M (double)")
+        alex.click("text=Set up blind double rating")
+        alex.check("text=Blind, by two assessors, then agreed")
+        alex.select_option("#id_first_assessor", label="alex")
+        alex.select_option("#id_second_assessor", label="sam")
+        axe_check(alex, "25-double-rating-setup")
+        alex.click("button:has-text('Save')")
+        alex.wait_for_selector("text=rated blind by alex and sam")
+
+        sign_in(sam, server, "sam")
+        _rate_all(alex, server, url, differ={"q3": ("not_met", "ALEX: the analysis describes and does not explain.")})
+        # sam sees none of alex's work
+        sam.goto(url.rstrip("/") + "/questions/q3/")
+        assert "ALEX:" not in sam.inner_text("#main") and sam.is_visible("text=Rated blind")
+        _rate_all(sam, server, url)
+        sam.goto(url)
+        sam.click("button:has-text('Submit your ratings')")
+        sam.wait_for_selector("text=They stay hidden until the other assessor has submitted")
+        sam.goto(url.rstrip("/") + "/compare/")
+        assert sam.is_visible("text=once both assessors have submitted")
+        alex.goto(url)
+        alex.click("button:has-text('Submit your ratings')")
+        alex.wait_for_selector("text=Both assessors have now submitted")
+
+        alex.click("a:has-text('Compare the ratings')")
+        alex.wait_for_selector("h1:has-text('Compare the two assessors')")
+        assert "same rating to 10 of 11" in alex.inner_text(".lead")
+        assert alex.is_visible("text=ALEX: the analysis describes")
+        axe_check(alex, "26-comparison")
+        section = alex.locator("section#q3")
+        section.locator("input[value=partly_met]").check()
+        section.locator("textarea").fill("Agreed at moderation: 6.4 explains, the rest describes.")
+        section.locator("button:has-text('Record the agreed rating')").click()
+        alex.wait_for_selector("text=The agreed rating for question 3 is recorded")
+        assert "q3" in _focused(alex)  # focus is back on the question acted on
+        axe_check(alex, "27-moderation-recorded")
+        # sam now sees both, side by side
+        sam.goto(url)
+        assert sam.locator("tr:has-text('3. ') .small:has-text('moderated')").count() == 1
+        alex.goto(url)
+        alex.click("button:has-text('Mark the review complete')")
+        alex.wait_for_selector("text=Marked complete by alex")
+
+        alex.click("nav >> text=Agreement")
+        alex.wait_for_selector("h1:has-text('Agreement between assessors')")
+        assert alex.is_visible("text=Gwet's AC1") and alex.is_visible("text=fewer than 5 reviews")
+        axe_check(alex, "28-agreement")
+        with alex.expect_download() as d:
+            alex.click("text=Download these figures (CSV)")
+        assert "Percentage agreement" in Path(d.value.path()).read_text(encoding="utf-8")
+    finally:
+        alex_ctx.close()
+        sam_ctx.close()
+
+
+def test_keyboard_only_whole_flow(page, server, report):
+    """Sign in, add a review (the date typed into day, month and year), open a question, reach the
+    rating before the evidence, accept a passage and keep one's place, rate every question, mark
+    the review complete and download the summary: keys only."""
+    page.goto(f"{server}/")
+    _tab_to(page, "el.id === 'id_username'")
+    page.keyboard.type("alex")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Reviews')")
+    _tab_to(page, "el.textContent.trim() === 'Add a review'")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Add a review')")
+    _tab_to(page, "el.id === 'id_title'")
+    page.keyboard.type("Child M (keyboard)")
+    _tab_to(page, "el.id === 'id_report_date_0'")
+    page.keyboard.type("18")
+    page.keyboard.press("Tab")
+    page.keyboard.type("13")  # not a month
+    page.keyboard.press("Tab")
+    page.keyboard.type("2022")
+    page.set_input_files("#id_report", str(report))  # the file chooser is the system's own dialog
+    _tab_to(page, "el.textContent.trim() === 'Add review and start the assessment'")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".error-summary:has-text('Date of the report must be a real date')")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    axe_check(page, "29-date-input-error")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the error's link goes to the day box
+    assert page.evaluate("document.activeElement.id") == "id_report_date_0"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("10")
+    page.set_input_files("#id_report", str(report))
+    _tab_to(page, "el.textContent.trim() === 'Add review and start the assessment'")
+    page.keyboard.press("Enter")
+    _wait_assessed(page)
+    assert page.is_visible("text=18 October 2022")
+
+    _tab_to(page, "el.textContent.includes('1. Approach understood')")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1")
+    # the rating is a few key presses away, before any evidence
+    stops = 0
+    while stops < 40 and not page.evaluate("document.activeElement.textContent.startsWith('Agree with qmark')"):
+        page.keyboard.press("Tab")
+        stops += 1
+    evidence_before = page.evaluate(
+        "document.activeElement.compareDocumentPosition(document.querySelector('.evidence-item button')) & Node.DOCUMENT_POSITION_PRECEDING"
+    )
+    assert stops < 20 and not evidence_before, f"the rating took {stops} tab stops"
+
+    # accept a passage: focus comes back to it, and Tab goes on to its next button
+    _tab_to(page, "el.textContent.trim().startsWith('Accept')")
+    item = page.evaluate("document.activeElement.closest('.evidence-item').id")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#{item} .tag:has-text('Accepted')")
+    assert item in _focused(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim().startsWith('Reject')")
+
+    for n in range(1, 12):
+        page.wait_for_load_state("load")  # keys pressed while a page is still loading can be lost
+        _tab_to(page, "el.getAttribute('href') === '#your-rating'")  # 'On this page' link
+        page.keyboard.press("Enter")
+        _tab_to(page, "el.textContent.startsWith('Agree with qmark')")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(f"text=Your rating for question {n} is saved", timeout=45000)
+        assert _focused(page).startswith("rating-title")  # focus back at the rating
+        if n < 11:
+            _tab_to(page, "el.getAttribute('rel') === 'next'", limit=200)
+            page.keyboard.press("Enter")
+            page.wait_for_selector(f"text=Question {n + 1} of 11", timeout=45000)
+    _tab_to(page, "el.textContent.trim() === 'All questions'", limit=200)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/reviews/\d+/#questions$"))
+    page.wait_for_load_state("load")
+    _tab_to(page, "el.textContent.trim() === 'Mark the review complete'", limit=200)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Marked complete by alex")
+    _tab_to(page, "el.textContent.trim() === 'Download summary (JSON)'", limit=200)
+    with page.expect_download() as d:
+        page.keyboard.press("Enter")
+    data = json.loads(Path(d.value.path()).read_text(encoding="utf-8"))
+    assert data["status"] == "complete" and all(q["confirmed"] for q in data["questions"])

@@ -96,7 +96,7 @@ def test_commented_draft_for_a_word_report(world, client_for, tmp_path):
 
     from qmark.engine import assess
     from qmark.web.reviews import uploads
-    from qmark.web.reviews.jobs import paragraph_index
+    from qmark.web.reviews.assessing import paragraph_index
     from qmark.web.reviews.models import AssessmentRun, DocumentRole, Review, RunStatus
 
     c = client_for("assessor_a", world)

@@ -96,8 +96,28 @@ def test_question_page_shows_evidence_in_context_and_guidance(world, client_for)
     assert "Save your rating" not in html  # read-only: no form
 
 
+def rate_all(c, world, review=None, run=None):
+    """Agree with qmark's suggestion on every question (an explicit, recorded agreement)."""
+    review, run = review or world.review, run or world.run
+    for q in run.assessment.questions:
+        assert c.post(reverse("question-rate", args=[review.pk, q.question]), {"rating": q.rating}).status_code == 302
+
+
+def test_complete_needs_every_question_confirmed(world, client_for):
+    c = client_for("assessor_a", world)
+    _rate(c, world, "q2", world.run.assessment.result("q2").rating)
+    r = c.post(reverse("review-complete", args=[world.review.pk]), {"action": "complete"}, follow=True)
+    assert not state.build(world.run).complete
+    page = r.content.decode()
+    assert "cannot be marked complete" in page and "Still to rate: questions 1, 3, 4" in page
+    rate_all(c, world)
+    assert c.post(reverse("review-complete", args=[world.review.pk]), {"action": "complete"}).status_code == 302
+    assert state.build(world.run).complete
+
+
 def test_complete_locks_and_reopen_unlocks(world, client_for):
     c = client_for("assessor_a", world)
+    rate_all(c, world)
     assert c.post(reverse("review-complete", args=[world.review.pk]), {"action": "complete"}).status_code == 302
     assert state.build(world.run).complete
     suggested = world.run.assessment.result("q1").rating
@@ -105,7 +125,7 @@ def test_complete_locks_and_reopen_unlocks(world, client_for):
     assert c.post(reverse("review-complete", args=[world.review.pk]), {"action": "reopen"}).status_code == 302
     assert _rate(c, world, "q1", suggested).status_code == 302
     kinds = list(Judgement.objects.values_list("kind", flat=True))
-    assert kinds == ["complete", "reopen", "rating"]
+    assert kinds == ["rating"] * 11 + ["complete", "reopen", "rating"]
 
 
 def test_judgements_are_append_only(world):

@@ -83,10 +83,71 @@ ENDPOINTS = [
     ("export Word", "get", lambda w: reverse("review-export", args=[w.review.pk, "docx"]), None, "view", True, 200),
     ("export CSV", "get", lambda w: reverse("review-export", args=[w.review.pk, "csv"]), None, "view", True, 200),
     ("ratings of all reviews (CSV)", "get", lambda w: reverse("reviews-csv"), None, "view", False, 200),
+    ("assess-again page", "get", lambda w: reverse("review-assess", args=[w.review.pk]), None, "edit", True, 200),
+    ("assessment history", "get", lambda w: reverse("runs", args=[w.review.pk]), None, "view", True, 200),
+    ("earlier assessment", "get", lambda w: reverse("run", args=[w.review.pk, w.run.pk]), None, "view", True, 200),
+    ("set aside", "post", lambda w: reverse("set-aside", args=[w.review.pk]), lambda w: {"judgement": w.waiting}, "edit", True, 302),
+    ("double rating form", "get", lambda w: reverse("double-rating", args=[w.review.pk]), None, "edit", True, 200),
+    (
+        "set up double rating",
+        "post",
+        lambda w: reverse("double-rating", args=[w.review.pk]),
+        lambda w: {"double_rating": "yes", "first_assessor": w.users["admin_a"].pk, "second_assessor": w.users["assessor_a"].pk},
+        "edit",
+        True,
+        302,
+    ),
+    ("submit ratings", "post", lambda w: reverse("submit", args=[w.review.pk]), {"action": "submit"}, "edit", True, 302),
+    ("compare ratings", "get", lambda w: reverse("compare", args=[w.review.pk]), None, "view", True, 200),
+    (
+        "record agreed rating",
+        "post",
+        lambda w: reverse("moderate", args=[w.review.pk, "q1"]),
+        {"q1-rating": "met", "q1-reason": "Agreed at the moderation meeting."},
+        "edit",
+        True,
+        302,
+    ),
+    ("compare versions", "get", lambda w: reverse("drafts", args=[w.review.pk]), None, "view", True, 200),
+    ("agreement", "get", lambda w: reverse("agreement"), None, "view", False, 200),
+    ("agreement CSV", "get", lambda w: reverse("agreement-csv"), None, "view", False, 200),
     ("audit log", "get", lambda w: reverse("audit"), None, "admin", False, 200),
     ("audit CSV", "get", lambda w: reverse("audit-csv"), None, "admin", False, 200),
 ]
 ACTORS = ["anonymous", "nomember", "admin_a", "assessor_a", "reader_a", "admin_b"]
+
+
+def _waiting(w):
+    """An earlier judgement that could not be carried over: the review was assessed again with a
+    different report."""
+    from conftest import edited_assessment, judge, new_run
+    from qmark.web.reviews import carryover
+
+    target = f"for:{w.run.assessment.result('q6').evidence[0].id}"
+    judge(w.run, w.users["assessor_a"], "q6", "evidence_accept", target=target)
+    run2 = new_run(w.review, *edited_assessment())
+    carryover.ensure(w.review)
+    w.waiting = carryover.pending(run2)[0].judgement.pk
+
+
+def _double(w, submitted: int):
+    from conftest import rate_everything, set_double
+
+    set_double(w.review, w.users["admin_a"], w.users["assessor_a"])
+    for name in ("admin_a", "assessor_a")[:submitted]:
+        rate_everything(w.run, w.users[name], submit=True)
+    if submitted == 0:  # each named assessor could submit, if it is them
+        for name in ("admin_a", "assessor_a"):
+            rate_everything(w.run, w.users[name])
+
+
+PREPARE = {  # what the world needs for the action to be possible at all
+    "set aside": _waiting,
+    "submit ratings": lambda w: _double(w, 0),
+    "compare ratings": lambda w: _double(w, 2),
+    "record agreed rating": lambda w: _double(w, 2),
+}
+DOUBLE_ONLY = {"submit ratings"}  # only the two named assessors may, whatever their role
 
 
 def _data(spec, world):
@@ -121,9 +182,12 @@ def expected(actor: str, need: str, scoped: bool, ok: int) -> int:
 def test_permission_matrix(endpoint, actor, world, client_for, django_capture_on_commit_callbacks):
     name, method, url, data, need, scoped, ok = endpoint
     client = client_for(None if actor == "anonymous" else actor, world)
+    if name in PREPARE:
+        PREPARE[name](world)
+    payload = _data(data, world) if method == "post" else None
     before = Review.objects.count(), Judgement.objects.count(), Document.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
-        response = getattr(client, method)(url(world), _data(data, world) if method == "post" else None)
+        response = getattr(client, method)(url(world), payload)
     want = expected(actor, need, scoped, ok)
     assert response.status_code == want, f"{name} as {actor}: {response.status_code}, expected {want}"
     if actor == "anonymous":

@@ -85,6 +85,26 @@ def record(
     )
 
 
+def mark_blind(events, viewer) -> list:
+    """Mark the judgements of reviews still rated blind, by anyone but the viewer, so the log does
+    not show one assessor's ratings to the other (or to anyone) before both have submitted."""
+    from qmark.web.reviews import state
+    from qmark.web.reviews.models import AssessmentRun, Judgement, JudgementKind
+
+    events = list(events)
+    ids = {e.review_id for e in events if e.kind == AuditKind.JUDGEMENT_RECORDED and e.review_id}
+    blind = set()
+    for review in Review.objects.filter(pk__in=ids, double_rating=True):
+        run = AssessmentRun.objects.filter(review=review, status="done").order_by("-created", "-id").first()
+        people = {review.first_assessor_id, review.second_assessor_id} - {None}
+        js = list(Judgement.objects.filter(run=run, kind__in=[JudgementKind.SUBMIT, JudgementKind.UNSUBMIT]).order_by("created", "id"))
+        if run is None or len(people) < 2 or not people <= set(state.submissions_of(js)):
+            blind.add(review.pk)
+    for e in events:
+        e.blind = e.review_id in blind and e.kind == AuditKind.JUDGEMENT_RECORDED and e.actor_id != getattr(viewer, "pk", None)
+    return events
+
+
 def _target(target: str, detail: dict) -> str:
     side, _, ident = target.partition(":")
     if side == "for":
@@ -108,7 +128,9 @@ def describe(event: AuditEvent) -> str:
     if event.kind == AuditKind.JUDGEMENT_RECORDED and "kind" in d:
         kind, target, value = d.pop("kind"), d.pop("target", ""), d.pop("value", "")
         text = JudgementKind(kind).label if kind in JudgementKind.values else kind
-        if value:
+        if value and getattr(event, "blind", False):
+            text += ": (hidden while the review is rated blind)"
+        elif value:
             text += f": {RATING_LABELS.get(value, value)}"
         if target:
             text += f" ({_target(target, d)})"

@@ -11,8 +11,8 @@ def workspace(request) -> dict:
     match = getattr(request, "resolver_match", None)
     name = match.url_name if match else ""
     return {
-        "nav": "audit" if name in ("audit", "audit-csv") else "reviews",
-        "nav_exact": name in ("audit", "reviews"),
+        "nav": "audit" if name in ("audit", "audit-csv") else "agreement" if name in ("agreement", "agreement-csv") else "reviews",
+        "nav_exact": name in ("audit", "reviews", "agreement"),
         "membership": m,
         "role": m.privileges if m else None,
         "desktop": settings.QMARK_MODE == "desktop",

@@ -18,16 +18,30 @@ from qmark.render import comments, csvout, html, pdf, word
 from qmark.render.assessor import AddedEvidence, AssessorJudgements, AssessorRating
 from qmark.render.content import Content
 from qmark.render.content import build as build_content
+from qmark.web.reviews.findings import at_a_glance
 from qmark.web.reviews.state import ReviewState
 
-EXPORT_VERSION = "1.0"
+EXPORT_VERSION = "1.1"  # 1.1: final_rating null until confirmed, confirmed and final_source; findings; double rating
 
 
 def _who(j) -> dict | None:
     return {"by": j.user.get_username(), "at": j.created.isoformat()} if j else None
 
 
+def _double(q) -> dict | None:
+    """Both assessors' ratings and the agreed one, for a double-rated review once both submitted."""
+    if not q.pair:
+        return None
+    mod = q.moderation
+    return {
+        "ratings": [{"by": j.user.get_username(), "rating": j.value, "comment": j.comment} for j in q.pair if j],
+        "agreed": q.agreed,
+        "moderation": {"rating": mod.value, "reason": mod.comment, **(_who(mod) or {})} if mod else None,
+    }
+
+
 def summary(review, st: ReviewState, exported_by) -> dict:
+    glance = at_a_glance(st.assessment, review.profile)
     questions = []
     for q in st.questions:
         r = q.result
@@ -45,9 +59,12 @@ def summary(review, st: ReviewState, exported_by) -> dict:
                 "confidence": r.confidence,
                 "needs_human_read": r.needs_human_read,
                 "assessor_rating": q.rating.value if q.rating else None,
-                "final_rating": q.final_rating,
+                "final_rating": q.final,  # None until an assessor (or, double-rated, the agreement) confirms it
+                "confirmed": q.confirmed,
+                "final_source": q.final_source,  # assessor, agreed, moderated, or None: only qmark's suggestion
                 "comment": q.rating.comment if q.rating else "",
                 "rated": _who(q.rating),
+                "double_rating": _double(q),
                 "evidence": [item(i) for i in q.evidence],
                 "counter_evidence": [item(i) for i in q.counter],
                 "added_evidence": [
@@ -76,6 +93,13 @@ def summary(review, st: ReviewState, exported_by) -> dict:
             "organisation": review.organisation.name,
         },
         "status": "complete" if st.complete else "in_review",
+        "confirmed_questions": st.confirmed,
+        "rating": (
+            {"mode": "double_blind", "assessors": [u.get_username() for u in review.assessors], "both_submitted": st.view == "pair"}
+            if review.double_rating
+            else {"mode": "single"}
+        ),
+        "analysis_at_a_glance": glance.as_dict() if glance else None,
         "completed": _who(st.completion) if st.complete else None,
         "assessment_run": {
             "id": st.run.pk,
@@ -130,8 +154,16 @@ def judgements_of(review, st: ReviewState, user) -> AssessorJudgements:
     ratings = {
         q.id: AssessorRating(rating=q.rating.value, by=q.rating.user.get_username(), at=when(q.rating), comment=q.rating.comment)
         for q in st.questions
-        if q.rating is not None
+        if q.rating is not None and not q.double
     }
+    for q in st.questions:  # a double-rated review: the agreed rating, once there is one
+        if q.double and q.final is not None and q.pair:
+            j = q.moderation or q.pair[0]
+            names = " and ".join(p.user.get_username() for p in q.pair if p)
+            by = f"{names}, moderated by {q.moderation.user.get_username()}" if q.moderation else names
+            ratings[q.id] = AssessorRating(
+                rating=q.final, by=by, at=when(j), comment=q.moderation.comment if q.moderation else "", kind="agreed"
+            )
     decisions = {i.target: i.status for q in st.questions for i in q.evidence + q.counter if i.status in ("accepted", "rejected")}
     added = {
         q.id: [

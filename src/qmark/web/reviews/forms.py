@@ -40,6 +40,62 @@ class DocumentField(forms.FileField):
         return files if self.multiple else (files[0] if files else None)
 
 
+class DayMonthYearWidget(forms.MultiWidget):
+    """Three boxes, day, month and year, as GOV.UK's date input (a browser's date picker is
+    hard to use with a keyboard or a screen reader, and shows dates the American way)."""
+
+    def __init__(self, attrs=None):
+        box = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
+        super().__init__(
+            [
+                forms.TextInput(attrs={**box, "maxlength": "2"}),
+                forms.TextInput(attrs={**box, "maxlength": "2"}),
+                forms.TextInput(attrs={**box, "maxlength": "4"}),
+            ],
+            attrs,
+        )
+
+    def decompress(self, value):
+        if value:
+            return [str(value.day), str(value.month), str(value.year)]
+        return ["", "", ""]
+
+
+class DayMonthYearField(forms.MultiValueField):
+    """A date given as day, month and year, with GOV.UK's error messages."""
+
+    widget = DayMonthYearWidget
+
+    def __init__(self, *, label: str, **kwargs):
+        self.name_in_errors = label.split(" (")[0]
+        part = forms.CharField(required=False)
+        super().__init__(fields=[part, part, part], require_all_fields=False, label=label, **kwargs)
+
+    def compress(self, data_list):
+        from datetime import date
+
+        from django.utils import timezone
+
+        day, month, year = [(v or "").strip() for v in (data_list or ["", "", ""])]
+        if not (day or month or year):
+            return None
+        what = self.name_in_errors
+        missing = [n for n, v in (("day", day), ("month", month), ("year", year)) if not v]
+        if missing:
+            raise forms.ValidationError(f"{what} must include a {' and a '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise forms.ValidationError(f"{what} must be a real date, in numbers, for example 27 3 2022")
+        if len(year) != 4:
+            raise forms.ValidationError("Year must include 4 numbers")
+        try:
+            value = date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(f"{what} must be a real date") from None
+        if value > timezone.localdate():
+            raise forms.ValidationError(f"{what} must be today or in the past")
+        return value
+
+
 MATCH_TYPE = ""
 
 
@@ -69,6 +125,11 @@ def profile_for_type(review_type: str) -> str:
 
 
 class ReviewForm(forms.ModelForm):
+    report_date = DayMonthYearField(
+        label="Date of the report (optional)",
+        required=False,
+        help_text="For example, 27 3 2022. Leave blank to let qmark read it from the report. It decides which guidance and research counted as current.",
+    )
     profile = forms.ChoiceField(
         label="Quality marker",
         choices=profile_choices,
@@ -91,14 +152,11 @@ class ReviewForm(forms.ModelForm):
             "title": "Title",
             "reference": "Reference (optional)",
             "review_type": "Type of review",
-            "report_date": "Date of the report (optional)",
         }
         help_texts = {
             "title": "As it appears on the report, for example ‘Child M: Local Child Safeguarding Practice Review’.",
             "reference": "Your partnership's own reference, if it has one.",
-            "report_date": "Leave blank to let qmark read it from the report. It decides which guidance and research counted as current.",
         }
-        widgets = {"report_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         error_messages = {"title": {"required": "Enter the title of the review"}}
 
 
@@ -118,9 +176,19 @@ class NewReviewForm(ReviewForm):
 
 
 class UploadForm(forms.Form):
-    report = DocumentField(label="A new version of the report (optional)", required=False, help_text="Replaces the current report.")
+    report = DocumentField(
+        label="A new version of the report (optional)",
+        required=False,
+        help_text="For example a later draft. It replaces the current report; you can then compare the two versions.",
+    )
     working = DocumentField(
         label="Working documents to add (optional)", required=False, multiple=True, help_text="You can choose several files."
+    )
+    note = forms.CharField(
+        label="Which version is this? (optional)",
+        required=False,
+        max_length=120,
+        help_text="For example ‘Second draft from the lead reviewer’. It names this assessment in the history.",
     )
 
     def clean(self):
@@ -171,3 +239,76 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+def _editors(organisation):
+    """Members of the organisation whose role lets them rate."""
+    from django.contrib.auth import get_user_model
+
+    from qmark.web.reviews.roles import Role
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, membership__organisation=organisation, membership__role__in=[Role.ADMIN, Role.ASSESSOR])
+        .order_by("username")
+    )
+
+
+class _UserChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_username()
+
+
+class DoubleRatingForm(forms.Form):
+    double_rating = forms.TypedChoiceField(
+        label="How is this review rated?",
+        choices=[("no", "By one assessor at a time"), ("yes", "Blind, by two assessors, then agreed")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the review is rated"},
+    )
+    first_assessor = _UserChoice(label="First assessor", queryset=None, required=False, empty_label="Choose an assessor")
+    second_assessor = _UserChoice(label="Second assessor", queryset=None, required=False, empty_label="Choose an assessor")
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = _editors(organisation)
+        self.fields["first_assessor"].queryset = people
+        self.fields["second_assessor"].queryset = people
+
+    def clean(self):
+        data = super().clean()
+        if data.get("double_rating"):
+            a, b = data.get("first_assessor"), data.get("second_assessor")
+            if a is None:
+                self.add_error("first_assessor", "Choose the first assessor")
+            if b is None:
+                self.add_error("second_assessor", "Choose the second assessor")
+            if a is not None and a == b:
+                self.add_error("second_assessor", "Choose two different assessors")
+        return data
+
+
+class ModerationForm(forms.Form):
+    rating = forms.ChoiceField(
+        label="Agreed rating",
+        choices=[(r, RATING_LABELS[r]) for r in RATINGS],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the agreed rating"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why this is the agreed rating: what the assessors discussed and what in the report decided it.",
+        error_messages={"required": "Give the reason for the agreed rating"},
+    )
+
+    def __init__(self, *args, prefix_id: str = "", **kwargs):
+        super().__init__(*args, prefix=prefix_id or None, **kwargs)
+
+    def clean_reason(self) -> str:
+        text = (self.cleaned_data.get("reason") or "").strip()
+        if not text:
+            raise forms.ValidationError("Give the reason for the agreed rating")
+        return text

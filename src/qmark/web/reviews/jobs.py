@@ -30,7 +30,7 @@ from django.db import DatabaseError, close_old_connections, connection, connecti
 from django.db.models import F, Q
 from django.utils import timezone
 
-from qmark.web.reviews import audit
+from qmark.web.reviews import audit, carryover
 from qmark.web.reviews.models import AssessmentRun, AuditKind, Document, DocumentRole, Review, RunStatus
 
 log = logging.getLogger("qmark.web.jobs")
@@ -300,6 +300,10 @@ def process(run: AssessmentRun, sandbox=None) -> None:
                 object=f"assessment {run.pk}",
                 detail={"engine_version": assessment.engine_version},
             )
+            try:  # the assessors' judgements move to the new run now (else on the next page view)
+                carryover.ensure(run.review)
+            except DatabaseError as exc:
+                log.warning("assessment %s: carry-over postponed (%s)", run.pk, type(exc).__name__)
     except Exception as exc:  # never let one document stop the worker; never log its text
         log.error("assessment %s stopped: %s", run.pk, type(exc).__name__)
         _fail(run, f"The assessment stopped unexpectedly ({type(exc).__name__}). Try again; if it happens again, ask for help.")

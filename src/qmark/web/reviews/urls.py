@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qmark.web.reviews.views import audit, auth, documents, exports, misc, questions, reviews
+from qmark.web.reviews.views import agreement, audit, auth, documents, drafts, exports, history, misc, moderation, questions, reviews
 
 urlpatterns = [
     path("", reviews.review_list, name="reviews"),
@@ -14,6 +14,16 @@ urlpatterns = [
     path("reviews/<int:pk>/delete/", reviews.review_delete, name="review-delete"),
     path("reviews/<int:pk>/assess/", reviews.review_assess, name="review-assess"),
     path("reviews/<int:pk>/complete/", reviews.review_complete, name="review-complete"),
+    path("reviews/<int:pk>/assessments/", history.runs, name="runs"),
+    path("reviews/<int:pk>/assessments/<int:run_pk>/", history.run_detail, name="run"),
+    path("reviews/<int:pk>/set-aside/", history.set_aside, name="set-aside"),
+    path("reviews/<int:pk>/double-rating/", moderation.setup, name="double-rating"),
+    path("reviews/<int:pk>/submit/", moderation.submit, name="submit"),
+    path("reviews/<int:pk>/compare/", moderation.compare, name="compare"),
+    path("reviews/<int:pk>/compare/<str:qid>/", moderation.moderate, name="moderate"),
+    path("reviews/<int:pk>/versions/", drafts.compare_drafts, name="drafts"),
+    path("agreement/", agreement.agreement, name="agreement"),
+    path("agreement.csv", agreement.agreement_csv, name="agreement-csv"),
     path("reviews/<int:pk>/documents/", documents.documents, name="documents"),
     path("reviews/<int:pk>/documents/<int:doc_pk>/delete/", documents.document_delete, name="document-delete"),
     path("reviews/<int:pk>/questions/<str:qid>/", questions.question_detail, name="question"),

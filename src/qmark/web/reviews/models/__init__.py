@@ -2,6 +2,7 @@
 
 from qmark.web.reviews.models.appendonly import AppendOnlyError
 from qmark.web.reviews.models.audit import AuditEvent, AuditKind
+from qmark.web.reviews.models.carryover import CarryOver
 from qmark.web.reviews.models.judgement import Judgement, JudgementKind
 from qmark.web.reviews.models.organisation import Membership, Organisation
 from qmark.web.reviews.models.review import Document, DocumentRole, Review, ReviewType
@@ -12,6 +13,7 @@ __all__ = [
     "AppendOnlyError",
     "AuditEvent",
     "AuditKind",
+    "CarryOver",
     "Judgement",
     "JudgementKind",
     "Membership",

@@ -15,6 +15,10 @@ class JudgementKind(models.TextChoices):
     EVIDENCE_WITHDRAW = "evidence_withdraw", "Added evidence withdrawn"
     COMPLETE = "complete", "Review marked complete"
     REOPEN = "reopen", "Review reopened"
+    SUBMIT = "submit", "Ratings submitted"
+    UNSUBMIT = "unsubmit", "Submission taken back"
+    MODERATE = "moderate", "Agreed rating recorded"
+    SET_ASIDE = "set_aside", "Earlier judgement set aside"
 
 
 class Judgement(AppendOnlyModel):
@@ -23,7 +27,9 @@ class Judgement(AppendOnlyModel):
 
     target: for evidence decisions 'for:ID' or 'against:ID' (the engine's evidence id); for
     added evidence 'para:N' (paragraph index in the run's reading); blank otherwise.
-    value: the rating for kind=rating; blank otherwise.
+    value: the rating for kind=rating or moderate; blank otherwise.
+    carried_from: set when the judgement was carried over from an earlier assessment of the
+    review (see qmark.web.reviews.carryover); it then keeps the original's time and author.
     """
 
     run = models.ForeignKey("reviews.AssessmentRun", on_delete=models.CASCADE, related_name="judgements")
@@ -34,6 +40,7 @@ class Judgement(AppendOnlyModel):
     comment = models.TextField(blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created = models.DateTimeField(default=timezone.now)
+    carried_from = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["created", "id"]

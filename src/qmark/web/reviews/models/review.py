@@ -29,6 +29,13 @@ class Review(models.Model):
         default="analysis",
         help_text="The id of the qmark profile (quality marker) the review is assessed against.",
     )
+    double_rating = models.BooleanField(
+        "rated blind by two assessors",
+        default=False,
+        help_text="Two assessors rate independently; neither sees the other's ratings until both have submitted.",
+    )
+    first_assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    second_assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -40,9 +47,28 @@ class Review(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @staticmethod
+    def lock(pk: int) -> None:
+        """Hold the review until the transaction ends, so judgements and carry-over never interleave
+        (a row lock on PostgreSQL; on SQLite any write takes the database's write lock)."""
+        from django.db import connection
+
+        rows = Review.objects.filter(pk=pk)
+        if connection.features.has_select_for_update:
+            list(rows.select_for_update().values_list("pk", flat=True))
+        else:
+            rows.update(id=models.F("id"))
+
     def touch(self) -> None:
         """Mark the review as worked on now (the list shows the most recent first)."""
         Review.objects.filter(pk=self.pk).update(updated=timezone.now())
+
+    @property
+    def assessors(self) -> list:
+        """The two assessors of a double-rated review (those named), else []."""
+        if not self.double_rating:
+            return []
+        return [u for u in (self.first_assessor, self.second_assessor) if u is not None]
 
     @property
     def report(self) -> Document | None:

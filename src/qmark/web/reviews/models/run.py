@@ -33,6 +33,7 @@ class AssessmentRun(models.Model):
     assessment_json = models.TextField(blank=True)
     paragraphs_json = models.TextField(blank=True, help_text="Every paragraph of the documents as read, so an assessor can add evidence.")
     documents = models.JSONField(default=list, help_text="The documents assessed: id, name, role, sha256.")
+    note = models.CharField(max_length=120, blank=True, help_text="What this version of the documents is, e.g. 'Second draft'.")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
     started = models.DateTimeField(null=True, blank=True)

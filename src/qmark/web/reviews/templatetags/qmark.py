@@ -67,3 +67,28 @@ def profile_title(profile_id: str) -> str:
         return load_profile(profile_id).title
     except DataFileError:
         return profile_id
+
+
+@register.filter
+def ev_anchor(target: str) -> str:
+    """The id of an evidence item on the question page (the same one views redirect to)."""
+    from qmark.web.reviews.state import anchor_for
+
+    return anchor_for(target)
+
+
+@register.filter
+def get_item(mapping, key):
+    try:
+        return mapping.get(key) if mapping else None
+    except AttributeError:
+        return None
+
+
+@register.filter
+def date_parts(field) -> list[str]:
+    """[day, month, year] as typed (after an error) or from the stored date."""
+    value = field.value()
+    if isinstance(value, (list, tuple)):
+        return [str(v or "") for v in (list(value) + ["", "", ""])[:3]]
+    return field.field.widget.decompress(value)

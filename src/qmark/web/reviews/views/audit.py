@@ -24,6 +24,7 @@ def _events(request):
 def audit_log(request):
     events, kind = _events(request)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = audit.mark_blind(page.object_list, request.user)
     audit.record(request, AuditKind.AUDIT_VIEWED)
     return render(request, "qmark/audit.html", {"page": page, "kind": kind, "kinds": AuditKind.choices})
 
@@ -32,7 +33,7 @@ def audit_log(request):
 @require_GET
 def audit_csv(request):
     events, kind = _events(request)
-    body = audit.to_csv(events.order_by("created", "id").iterator())
+    body = audit.to_csv(audit.mark_blind(events.order_by("created", "id"), request.user))
     audit.record(request, AuditKind.AUDIT_EXPORTED, detail={"kind": kind} if kind else None)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     stamp = timezone.now().strftime("%Y%m%d-%H%M")

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from qmark.web.reviews import audit, jobs, uploads
 from qmark.web.reviews.access import get_review_for, member_required
 from qmark.web.reviews.forms import UploadForm
-from qmark.web.reviews.models import AuditKind, DocumentRole, RunStatus
+from qmark.web.reviews.models import AssessmentRun, AuditKind, DocumentRole, RunStatus
 
 
 @member_required()
@@ -35,10 +35,17 @@ def documents(request, pk):
                 files = []
             files += [(f, DocumentRole.WORKING) for f in form.cleaned_data["working"]]
             uploads.add(request, review, files, written)
-            if review.report is not None and not review.runs.filter(status=RunStatus.QUEUED).exists():
-                jobs.request_assessment(request, review)
+            queued = review.runs.filter(status=RunStatus.QUEUED).first()
+            if review.report is not None and queued is None:
+                queued = jobs.request_assessment(request, review)
+            if queued is not None and form.cleaned_data["note"]:
+                AssessmentRun.objects.filter(pk=queued.pk).update(note=form.cleaned_data["note"])
             review.touch()
-        messages.success(request, "Uploaded. qmark is assessing the review again with these documents.")
+        messages.success(
+            request,
+            "Uploaded. qmark is assessing the review again with these documents. Your ratings and evidence choices will be "
+            "carried over to the new assessment; anything that cannot be matched will be listed on this page.",
+        )
         return redirect("review", pk=review.pk)
     return render(
         request,

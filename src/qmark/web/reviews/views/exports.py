@@ -20,6 +20,13 @@ _TYPES = {
 }
 
 
+def _state(review, run, user):
+    """What this user may export: nobody's blind ratings until both assessors have submitted
+    (an export leaves qmark)."""
+    st = state.for_viewer(review, run, user)
+    return state.build(run, view="hidden") if st.view == "blind" else st
+
+
 def _download(body, content_type: str, name: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -35,7 +42,7 @@ def export(request, pk, fmt):
         raise Http404("Nothing to export yet")
     content_type, suffix, make, what = _TYPES[fmt]
     try:
-        body = make(review, state.build(done), request.user)
+        body = make(review, _state(review, done, request.user), request.user)
     except pdf.PdfError as exc:
         return HttpResponse(f"No PDF could be made on this server: {exc}.", status=503, content_type="text/plain; charset=utf-8")
     audit.record(request, AuditKind.REVIEW_EXPORTED, review=review, object=what, detail={"assessment": done.pk})
@@ -59,7 +66,7 @@ def commented_draft(request, pk):
     doc = _report_file(review, done) if done else None
     if doc is None:
         raise Http404("Comments can be added only to a Word (.docx) report, as it was when it was assessed")
-    body, placed = exports.commented_draft(review, state.build(done), request.user, doc.path, doc.original_name)
+    body, placed = exports.commented_draft(review, _state(review, done, request.user), request.user, doc.path, doc.original_name)
     audit.record(
         request,
         AuditKind.REVIEW_EXPORTED,
@@ -84,6 +91,6 @@ def ratings_csv(request):
     for review in reviews:
         _, done = state.runs_of(review)
         if done is not None:
-            contents.append(exports.content_of(review, state.build(done), request.user))
+            contents.append(exports.content_of(review, _state(review, done, request.user), request.user))
     audit.record(request, AuditKind.REVIEW_EXPORTED, object=f"ratings of {len(contents)} reviews (CSV)")
     return _download(csvout.to_csv(contents), "text/csv; charset=utf-8", "qmark-ratings.csv")

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from qmark.web.reviews import audit, jobs, state, uploads
+from qmark.web.reviews import audit, carryover, double, findings, jobs, state, uploads
 from qmark.web.reviews.access import get_review_for, member_required, reviews_for
 from qmark.web.reviews.forms import NewReviewForm, ReviewForm
 from qmark.web.reviews.models import AuditKind, DocumentRole, Judgement, JudgementKind
@@ -46,7 +46,7 @@ def review_create(request):
 def review_detail(request, pk):
     review = get_review_for(request.user, pk)
     latest, done = state.runs_of(review)
-    view = state.build(done) if done else None
+    view = state.for_viewer(review, done, request.user) if done else None
     audit.record(request, AuditKind.REVIEW_VIEWED, review=review)
     return render(
         request,
@@ -58,7 +58,14 @@ def review_detail(request, pk):
             "state": view,
             "p": state.progress_of([review])[review.pk],
             "documents": list(review.documents.all()),
-            "runs": list(review.runs.only(*state.RUN_SUMMARY_FIELDS)[:10]),
+            "runs": review.runs.count(),
+            "carry": carryover.summary(done) if done else None,
+            "pending": carryover.pending(done) if done else [],
+            "moot": carryover.moot(done) if done else [],
+            "glance": findings.at_a_glance(done.assessment, review.profile) if done and done.assessment else None,
+            "double": double.status(review, view, request.user, request.role) if view else None,
+            "can_complete": view is not None and request.role.can_edit and not view.complete,
+            "question_ids": [q.id for q in view.questions] if view else [],
         },
     )
 
@@ -109,17 +116,39 @@ def review_delete(request, pk):
 
 
 @member_required()
-@require_POST
+@require_http_methods(["GET", "POST"])
 def review_assess(request, pk):
+    """Assess again: a page that says what will happen, then the request itself."""
     review = get_review_for(request.user, pk, need="edit")
-    latest, _ = state.runs_of(review)
+    latest, done = state.runs_of(review)
     if review.report is None:
         messages.error(request, "Upload the report before asking for an assessment.")
-    elif latest is not None and latest.is_active:
+        return redirect("review", pk=review.pk)
+    if latest is not None and latest.is_active:
         messages.info(request, "An assessment of this review is already under way.")
-    else:
-        jobs.request_assessment(request, review)
-        messages.success(request, "The review will be assessed again. Your earlier ratings stay with the earlier assessment.")
+        return redirect("review", pk=review.pk)
+    if request.method == "GET":
+        audit.record(request, AuditKind.REASSESS_CONFIRMING, review=review)
+        kept = carryover.standing(list(done.judgements.all())) if done else []
+        counts = {
+            "ratings": sum(1 for j in kept if j.kind == JudgementKind.RATING),
+            "evidence": sum(1 for j in kept if j.kind in (JudgementKind.EVIDENCE_ACCEPT, JudgementKind.EVIDENCE_REJECT)),
+            "added": sum(1 for j in kept if j.kind == JudgementKind.EVIDENCE_ADD),
+            "agreed": sum(1 for j in kept if j.kind == JudgementKind.MODERATE),
+            "waiting": len(carryover.pending(done)) if done else 0,
+        }
+        current = state.build(done) if done else None
+        return render(
+            request,
+            "qmark/reassess.html",
+            {"review": review, "done": done, "counts": counts, "complete": bool(current and current.complete), "here": "Assess again"},
+        )
+    jobs.request_assessment(request, review)
+    messages.success(
+        request,
+        "The review will be assessed again. When it has finished, your ratings and evidence choices are carried over to the "
+        "new assessment; anything that cannot be matched will be listed on this page.",
+    )
     return redirect("review", pk=review.pk)
 
 
@@ -131,8 +160,22 @@ def review_complete(request, pk):
     if done is None:
         messages.error(request, "There is nothing to mark complete until qmark has assessed the review.")
         return redirect("review", pk=review.pk)
-    current = state.build(done)
+    current = state.for_viewer(review, done, request.user)
     action = request.POST.get("action")
+    if action == "complete" and not current.complete and current.unconfirmed:
+        missing = ", ".join(str(q.result.number) for q in current.unconfirmed)
+        if review.double_rating:
+            messages.error(
+                request,
+                f"The review cannot be marked complete until every question has an agreed rating. Still to agree: question{'s' if len(current.unconfirmed) > 1 else ''} {missing}.",
+            )
+        else:
+            messages.error(
+                request,
+                f"The review cannot be marked complete until an assessor has rated every question (agreeing with qmark's suggestion counts). "
+                f"Still to rate: question{'s' if len(current.unconfirmed) > 1 else ''} {missing}.",
+            )
+        return redirect(reverse("review", args=[review.pk]) + "#complete-title")
     if action == "complete" and not current.complete:
         Judgement.objects.create(
             run=done, kind=JudgementKind.COMPLETE, user=request.user, comment=request.POST.get("comment", "").strip()[:5000]
