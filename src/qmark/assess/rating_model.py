@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qmark.assess.records import Figures, QuestionResult
-from qmark.assess.scoring import Scored, evidence_lists, rationale
+from qmark.assess.scoring import Scored, evidence_lists, not_found, rationale
 from qmark.data import DataFileError
 from qmark.framework import Question
 from qmark.report import Report
@@ -88,13 +88,15 @@ def design(x: Sequence[float], qid: str, questions: Sequence[str]) -> list[float
     return [*x, *onehot, *(x[0] * h for h in onehot), *(x[1] * h for h in onehot)]
 
 
-def choose(classes: Sequence[str], proba: Sequence[float], decision: str = "argmax") -> int:
+def choose(classes: Sequence[str], proba: Sequence[float], decision: str = "argmax", allowed: Sequence[str] | None = None) -> int:
     """The suggested rating: the most probable, or (decision 'expected_cost') the one with the
-    lowest expected squared distance in rating steps from the assessor's."""
+    lowest expected squared distance in rating steps from the assessor's; only among the ratings
+    a question's parts allow (Scored.allowed), when any of them is a class of the model."""
+    pick = [i for i, c in enumerate(classes) if allowed is None or c in allowed] or list(range(len(classes)))
     if decision == "argmax":
-        return max(range(len(classes)), key=lambda i: proba[i])
+        return max(pick, key=lambda i: proba[i])
     costs = [sum(p * (STEP[c] - STEP[k]) ** 2 for k, p in zip(classes, proba)) for c in classes]
-    return min(range(len(classes)), key=lambda i: (round(costs[i], 9), -proba[i]))
+    return min(pick, key=lambda i: (round(costs[i], 9), -proba[i]))
 
 
 def _softmax(logits: Sequence[float]) -> list[float]:
@@ -124,9 +126,9 @@ class RatingModel:
         z = [(v - m) / s for v, m, s in zip(design(x, qid, self.questions), self.mean, self.scale)]
         return _softmax([(sum(w * v for w, v in zip(row, z)) + b) / self.temperature for row, b in zip(self.coef, self.intercept)])
 
-    def predict(self, qid: str, x: Sequence[float]) -> tuple[str, float]:
+    def predict(self, qid: str, x: Sequence[float], allowed: Sequence[str] | None = None) -> tuple[str, float]:
         p = self.proba(qid, x)
-        k = choose(self.classes, p, self.decision)
+        k = choose(self.classes, p, self.decision, allowed)
         return self.classes[k], p[k]
 
     def to_json(self) -> str:
@@ -265,7 +267,7 @@ class LearnedScorer:
     def rate(self, report: Report, scored: Scored, question: Question) -> QuestionResult:
         if question.id not in self.model.questions:
             return self.fallback.rate(report, scored, question)  # a question the model was not fitted for
-        rating, p = self.model.predict(question.id, features(scored, scored.figures))
+        rating, p = self.model.predict(question.id, features(scored, scored.figures), scored.allowed)
         return self.result(report, scored, question, rating, p)
 
     def result(self, report: Report, scored: Scored, question: Question, rating: str, p: float) -> QuestionResult:
@@ -280,10 +282,10 @@ class LearnedScorer:
             rating=rating,  # type: ignore[arg-type]
             confidence=round(p, 2),
             needs_human_read=unsure,
-            rationale=rationale(labels[rating], rating, question, evidence, counter, scored, unsure),
+            rationale=rationale(labels[rating], rating, question, evidence, counter, scored, unsure, report),
             evidence=evidence,
             counter_evidence=counter,
-            not_found=question.not_found if not evidence else None,
+            not_found=not_found(question, evidence, counter),
             support=round(1 - math.exp(-scored.support), 3),
             against=round(1 - math.exp(-scored.against), 3),
         )

@@ -38,3 +38,4 @@ class Annotations:
 
     def count(self, label: str) -> int:
         return len(self._by_label.get(label, []))
+
