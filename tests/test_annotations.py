@@ -35,12 +35,27 @@ def test_annotations_list_every_sentence_in_reading_order(tmp_path):
             ours.end,
             ours.paragraph,
         )
-        assert set(s["scores"]) == set(PUBLIC_LABELS) and all(0 < p < 1 for p in s["scores"].values())
+        assert set(s["scores"]) == set(PUBLIC_LABELS) and all(0 <= p <= 1 for p in s["scores"].values())
+    # Each score is the learned head's probability where a head decides the label, else what the
+    # cue rules' decision is worth on the labelled corpus (the profile's rule_scores).
+    analysis = engine.analyse(report)
     rules = engine.profile.thresholds.rule_scores
-    judged = [s for s in sentences if "hindsight_judgement" in s["labels"]]
-    assert judged and all(s["scores"]["hindsight_judgement"] == rules["hindsight_judgement"][0] for s in judged)
-    others = [s for s in sentences if "hindsight_judgement" not in s["labels"]]
-    assert all(s["scores"]["hindsight_judgement"] == rules["hindsight_judgement"][1] for s in others)
+    learned = next((d for d in engine.detectors if hasattr(d, "model") and hasattr(d.model, "modes")), None)
+    by_rules = (
+        {lab for lab, mode in zip(learned.model.labels, learned.model.modes, strict=True) if mode == "rules"}
+        if learned
+        else set(PUBLIC_LABELS)
+    )
+    assert by_rules
+    for s, ours in zip(sentences, report.sentences, strict=True):
+        own = analysis.sentence_scores.get(ours.index, {})
+        for label in PUBLIC_LABELS:
+            if label in own:
+                assert s["scores"][label] == own[label] and label not in by_rules
+            else:
+                assert s["scores"][label] == rules[label][0 if label in s["labels"] else 1]
+    if learned:
+        assert any(analysis.sentence_scores.values())  # the learned heads scored the analysis
     # a label the rules give is scored higher than the same label where they do not
     assert all(rules[label][0] > rules[label][1] for label in PUBLIC_LABELS)
     # the profile's own signals are labels too, and knowledge hits tied to a sentence

@@ -96,7 +96,9 @@ def _assessments(args: argparse.Namespace, engine) -> Iterator[tuple[str, Assess
     def one(f: str):
         box = free.pop()
         try:
-            r = box.call(assess_review, [f], [f], when, args.profile, args.thresholds, args.max_mb, False, getattr(args, "annotations", False))
+            r = box.call(
+                assess_review, [f], [f], when, args.profile, args.thresholds, args.max_mb, False, getattr(args, "annotations", False)
+            )
         except Failed as exc:
             return f"{f}: {exc.reason}"
         finally:
@@ -115,8 +117,7 @@ def _assessments(args: argparse.Namespace, engine) -> Iterator[tuple[str, Assess
 def cmd_assess(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from qmark.outputs import distinct_stems
-    from qmark.outputs import atomic_write_text
+    from qmark.outputs import atomic_write_text, distinct_stems
     from qmark.render import comments, content, csvout, html, jsonout, pdf, terminal, word
 
     several = len(args.files) > 1

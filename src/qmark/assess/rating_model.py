@@ -175,9 +175,12 @@ def _fit(rows: Sequence[Row], questions: list[str], c: float) -> RatingModel:
     y = np.array([r[4] for r in rows])
     mean, scale = x.mean(0), x.std(0) + 1e-6
     m = LogisticRegression(C=c, max_iter=5000).fit((x - mean) / scale, y)
+    coef, intercept = m.coef_, m.intercept_
+    if len(m.classes_) == 2:  # scikit-learn keeps one row for two classes: the softmax of [0, row] is the same model
+        coef, intercept = np.vstack([np.zeros_like(coef[0]), coef[0]]), np.array([0.0, intercept[0]])
     classes = sorted(m.classes_, key=ORDER.index)
     order = [list(m.classes_).index(k) for k in classes]
-    return RatingModel(questions, classes, m.coef_[order].tolist(), m.intercept_[order].tolist(), mean.tolist(), scale.tolist())
+    return RatingModel(questions, classes, coef[order].tolist(), intercept[order].tolist(), mean.tolist(), scale.tolist())
 
 
 def _temperature(rows: Sequence[tuple[list[str], list[float], str]]) -> float:
@@ -200,9 +203,11 @@ def cross_validate(rows: Sequence[Row], c: float) -> dict[tuple[str, str], tuple
     """Out-of-fold probabilities, folds by writer: {(report, question): (classes, probabilities)}."""
     questions = sorted({r[2] for r in rows}, key=lambda q: [r[2] for r in rows].index(q))
     out: dict[tuple[str, str], tuple[list[str], list[float]]] = {}
-    for g in sorted({r[1] for r in rows}):
-        train = [r for r in rows if r[1] != g]
-        test = [r for r in rows if r[1] == g]
+    # One writer only: nothing to hold out by writer, so by report (as the thresholds' folds do).
+    group = (lambda r: r[1]) if len({r[1] for r in rows}) > 1 else (lambda r: r[0])
+    for g in sorted({group(r) for r in rows}):
+        train = [r for r in rows if group(r) != g]
+        test = [r for r in rows if group(r) == g]
         if not train or len({r[4] for r in train}) < 2:
             continue
         m = _fit(train, questions, c)
@@ -273,7 +278,7 @@ class LearnedScorer:
     def result(self, report: Report, scored: Scored, question: Question, rating: str, p: float) -> QuestionResult:
         labels = {k: v.label for k, v in self.profile.words.ratings.items()}
         evidence, counter = evidence_lists(report, scored)
-        unsure = p < self.model.check_below
+        unsure = round(p, 2) < self.model.check_below  # as the confidence shown, so Check agrees with it
         return QuestionResult(
             question=question.id,
             number=self.profile.framework.number(question.id),

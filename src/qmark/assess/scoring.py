@@ -188,7 +188,7 @@ def measure(report: Report, hits: list[Hit], question: Question, framework: Fram
             support *= factor
         else:
             against *= factor
-    return Scored(question.id, support, against, _ranked(sup), _ranked(ag), _parts(report, hits, question))
+    return Scored(question.id, support, against, _ranked(sup), _ranked(ag), parts=_parts(report, hits, question))
 
 
 class ThresholdScorer:

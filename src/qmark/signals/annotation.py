@@ -38,4 +38,3 @@ class Annotations:
 
     def count(self, label: str) -> int:
         return len(self._by_label.get(label, []))
-
