@@ -69,7 +69,7 @@ def test_json_round_trip_and_schema(sample_assessment, tmp_path):
     p = tmp_path / "a.json"
     jsonout.write(sample_assessment, p)
     data = json.loads(p.read_text())
-    assert data["schema_version"] == "1.1"
+    assert data["schema_version"] == "1.2"
     assert data["profile"]["id"] == "analysis" and data["profile"]["hash"] == data["config_hash"]
     assert len(data["questions"]) == 11
     again = jsonout.load(p)

@@ -79,7 +79,7 @@ def _assessments(args: argparse.Namespace, engine) -> Iterator[tuple[str, Assess
     if jobs <= 1 or len(args.files) == 1:
         for f in args.files:
             try:
-                yield f, engine.assess(f, args.with_docs, report_date=args.date)
+                yield f, engine.assess(f, args.with_docs, report_date=args.date, annotations=getattr(args, "annotations", False))
             except IngestError as exc:
                 yield f, str(exc)
         return
@@ -96,7 +96,9 @@ def _assessments(args: argparse.Namespace, engine) -> Iterator[tuple[str, Assess
     def one(f: str):
         box = free.pop()
         try:
-            r = box.call(assess_review, [f], [f], when, args.profile, args.thresholds, args.max_mb, False)
+            r = box.call(
+                assess_review, [f], [f], when, args.profile, args.thresholds, args.max_mb, False, getattr(args, "annotations", False)
+            )
         except Failed as exc:
             return f"{f}: {exc.reason}"
         finally:
@@ -373,6 +375,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--csv",
         metavar="PATH",
         help="write the ratings as CSV, one row per question (with several reports, a .csv path gets one file for all)",
+    )
+    a.add_argument(
+        "--annotations",
+        action="store_true",
+        help="add to the JSON every sentence in reading order with its labels and a score per label (see docs/schema.md)",
     )
     _profile_args(a)
     a.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the report's date, when it cannot be read from the report")

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Protocol
 
 from qmark.assess import figures as figures_mod
-from qmark.assess.pipeline import Analysis, to_assessment
+from qmark.assess import scope as scope_mod
+from qmark.assess.pipeline import Analysis, sentence_records, to_assessment
 from qmark.assess.records import Assessment, FrameworkInfo, ProfileInfo, QuestionResult
 from qmark.assess.scoring import Scored, measure
 from qmark.data import DataFileError
@@ -26,6 +27,7 @@ from qmark.ingest import DEFAULT_MAX_MB, IngestError, read_report
 from qmark.profile import Profile, load_profile
 from qmark.registry import RegistryError, detectors, scorers
 from qmark.report import Report
+from qmark.signals import PUBLIC_LABELS
 from qmark.thresholds import Thresholds, load_thresholds
 
 
@@ -109,6 +111,8 @@ class Engine:
 
     def analyse(self, report: Report) -> Analysis:
         analysis = Analysis(report)
+        if self.profile.scope is not None:
+            analysis.scope = scope_mod.check(report, self.profile.scope)
         for d in self.detectors:
             d.detect(analysis)
         analysis.figures, analysis.flags = figures_mod.compute(report, analysis.annotations, analysis.knowledge)
@@ -119,15 +123,23 @@ class Engine:
             sc.figures = analysis.figures
         return analysis
 
-    def rate(self, analysis: Analysis) -> Assessment:
+    def rate(self, analysis: Analysis, *, annotations: bool = False) -> Assessment:
+        """The Assessment record; with annotations, every sentence with its labels and scores."""
         results = [self.scorer.rate(analysis.report, analysis.scored[q.id], q) for q in self.profile.framework.questions]
-        return to_assessment(analysis, results, self.info, self.framework_info)
+        sentences = sentence_records(analysis, PUBLIC_LABELS, self.profile.thresholds.rule_scores) if annotations else None
+        return to_assessment(analysis, results, self.info, self.framework_info, sentences)
 
     # -- the entry points
     def assess(
-        self, source: str | Path | Report, working: list[str | Path] | None = None, *, report_date: date | None = None
+        self,
+        source: str | Path | Report,
+        working: list[str | Path] | None = None,
+        *,
+        report_date: date | None = None,
+        annotations: bool = False,
     ) -> Assessment:
         """Assess one review: a report file (or a Report already read) plus any working documents.
+        With annotations, the record also lists every sentence with its labels and scores.
 
         Raises IngestError when a document cannot be read.
         """
@@ -137,7 +149,7 @@ class Engine:
                 report.date, report.date_source = report_date.isoformat(), "--date"
         else:
             report = self.read(source, working, report_date)
-        return self.rate(self.analyse(report))
+        return self.rate(self.analyse(report), annotations=annotations)
 
     def pipe(self, reviews: Iterable[Review]) -> Iterator[tuple[Review, Assessment | IngestError]]:
         """Assess many reviews in turn. A review whose documents cannot be read yields its

@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from qmark.assess.scope import ScopeRules, load_scope
 from qmark.data import DataFileError, data_path, load_yaml, validation_message
 from qmark.framework import Framework, parse_framework
 from qmark.knowledge.base import CurrencyRules, Guidance, KnowledgeBase, load_currency_rules, load_guidance, load_knowledge_base
@@ -46,6 +47,7 @@ class ProfileFiles(BaseModel, extra="forbid"):
     knowledge_base: str = "knowledge_base.yaml"
     currency: str = "currency.yaml"
     words: str = "words.yaml"
+    scope: str | None = Field(None, description="signs of the kind of document the profile assesses (a case review); none: no check")
     cues: str | None = Field(None, description="the profile's own cue lists in place of the engine's shared ones")
     cues_extra: str | None = Field(None, description="labels added to the cue lists for this profile's own signals")
     models: dict[str, str] = Field(default_factory=dict, description="model files by name, for learned detectors and scorers")
@@ -139,6 +141,7 @@ class Profile:
     thresholds: Thresholds
     words: Words
     files: dict[str, Path] = field(default_factory=dict)  # everything loaded, by role
+    scope: ScopeRules | None = None
 
     @property
     def id(self) -> str:
@@ -264,6 +267,8 @@ def _load(folder: Path, stamp: tuple) -> Profile:  # stamp: reload when a file i
         files["cues"] = _file(folder, f.cues, "cues")
     if f.cues_extra:
         files["cues_extra"] = _file(folder, f.cues_extra, "cues_extra")
+    if f.scope:
+        files["scope"] = _file(folder, f.scope, "scope")
     for name, rel in f.models.items():
         files[f"model:{name}"] = _file(folder, rel, f"models.{name}")
     framework = parse_framework(files["framework"])
@@ -275,7 +280,8 @@ def _load(folder: Path, stamp: tuple) -> Profile:  # stamp: reload when a file i
     missing = [r for r in ("met", "partly_met", "not_met", "not_evidenced") if r not in words.ratings]
     if missing:
         raise DataFileError(f"{files['words']}: field 'ratings': missing {', '.join(missing)}")
-    return Profile(m, folder, framework, guidance, kb, currency, thresholds, words, files)
+    scope = load_scope(files["scope"]) if "scope" in files else None
+    return Profile(m, folder, framework, guidance, kb, currency, thresholds, words, files, scope)
 
 
 def load_profile(ref: str | Path | None = None) -> Profile:

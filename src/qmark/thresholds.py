@@ -27,6 +27,11 @@ class Thresholds(BaseModel, extra="forbid"):
     # how reliable they are than margins do, so confidence blends the two.
     question_accuracy: dict[str, float] = {}
     questions: dict[str, dict[str, float]] = {}
+    # What a rule-only sentence label is worth as a probability, per label, measured on the
+    # labelled sentences of the corpus it was fitted on: [share of the sentences the rules give
+    # the label that a reader also gave it, share of the sentences the rules do not give it that
+    # a reader did]. The sentence annotations (assess --annotations) report these as scores.
+    rule_scores: dict[str, tuple[float, float]] = {}
 
     def cuts(self, qid: str) -> Cuts:
         return Cuts(**{**self.default.model_dump(), **self.questions.get(qid, {})})
@@ -60,15 +65,22 @@ def strengths(support: float, against: float, cuts: Cuts) -> tuple[float, float]
     return s, a
 
 
-def decide(s: float, a: float, cuts: Cuts) -> tuple[str, float]:
-    """The rating, and how far the evidence sits from the nearest cut (the margin)."""
+def decide(s: float, a: float, cuts: Cuts, cap: str | None = None, evidenced: bool = False) -> tuple[str, float]:
+    """The rating, and how far the evidence sits from the nearest cut (the margin).
+
+    cap: the best rating the question's parts allow ('partly_met' when a part the marker asks
+    for is missing, 'not_evidenced' when none is done); evidenced: some part was found, so 'not
+    evidenced' cannot be said."""
     z = s - cuts.against_weight * a
     none_margin = cuts.none_below - max(s, a)
-    if none_margin > 0:
+    if cap == "not_evidenced":
+        return "not_evidenced", abs(none_margin)
+    if none_margin > 0 and not evidenced:
         return "not_evidenced", none_margin
-    margins = [abs(none_margin)]
-    if z >= cuts.met_from:
+    margins = [abs(none_margin)] if not evidenced else []
+    if z >= cuts.met_from and cap != "partly_met":
         return "met", min(margins + [z - cuts.met_from])
     if z <= cuts.not_met_below:
         return "not_met", min(margins + [cuts.not_met_below - z])
-    return "partly_met", min(margins + [cuts.met_from - z, z - cuts.not_met_below])
+    above = [] if cap == "partly_met" and z >= cuts.met_from else [cuts.met_from - z]
+    return "partly_met", min(margins + above + [z - cuts.not_met_below], default=9.0)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from qmark.assess.pipeline import Analysis
     from qmark.profile import Profile
 
-KNOWLEDGE_SIGNALS = frozenset({"current_citation", "superseded_guidance", "old_research"})
+KNOWLEDGE_SIGNALS = frozenset({"current_citation", "superseded_guidance", "old_research", "cited_work"})
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,14 @@ def knowledge_hits(report: Report, view: KnowledgeView) -> list[Hit]:
             start = f.start if f.start is not None else report.paragraphs[f.paragraph].start
             end = f.end if f.end is not None else report.paragraphs[f.paragraph].end
             out.append(Hit(f.kind, f.paragraph, _sentence_at(report, start), start, end, f.message, 1.0))
+    judged = {h.paragraph for h in out} | {c.paragraph for c in view.current}
+    for c in view.citations:
+        # A work the checks above say nothing about (a statute, a local policy, a work of middling
+        # age): still cited, so a question about the evidence base never says 'cites nothing'.
+        if c.paragraph in judged:
+            continue
+        when = f" ({c.year})" if c.year else ""
+        out.append(Hit("cited_work", c.paragraph, _sentence_at(report, c.start), c.start, c.end, f"cites {c.text}{when}", 1.0))
     for c in view.current:
         out.append(
             Hit(

@@ -18,7 +18,10 @@ from qmark.assess.records import (
     ProfileInfo,
     QuestionResult,
     ReportInfo,
+    ReportWarning,
+    SentenceAnnotation,
 )
+from qmark.assess.scope import ScopeCheck
 from qmark.assess.scoring import Scored
 from qmark.assess.signals import Hit
 from qmark.report import Report
@@ -39,6 +42,7 @@ class Analysis:
     flags: list[Flag] = field(default_factory=list)
     # sentence index -> {label: probability}, from a learned detector when one runs
     sentence_scores: dict[int, dict[str, float]] = field(default_factory=dict)
+    scope: ScopeCheck | None = None  # is it the kind of document the profile assesses
 
     def all_hits(self) -> list[Hit]:
         return [Hit(a.label, a.paragraph, a.sentence, a.start, a.end, a.reason, a.score) for a in self.annotations.items] + self.hits
@@ -48,10 +52,51 @@ def fingerprint(report: Report) -> str:
     return hashlib.sha256("".join(d.sha256 for d in report.documents).encode()).hexdigest()
 
 
-def to_assessment(analysis: Analysis, results: list[QuestionResult], profile: ProfileInfo, framework: FrameworkInfo) -> Assessment:
+def sentence_records(analysis: Analysis, labels: tuple[str, ...], rule_scores: dict[str, tuple[float, float]]) -> list[SentenceAnnotation]:
+    """Every sentence in reading order, with the labels detectors gave it and a probability per
+    sentence label: a detector's own where it has one, else what the rules' decision is worth
+    (rule_scores: the share of corpus sentences with the same decision that a reader labelled so)."""
+    report = analysis.report
+    by_sentence: dict[int, list[str]] = {}
+    for h in analysis.all_hits():
+        if h.sentence is not None and h.label not in by_sentence.setdefault(h.sentence, []):
+            by_sentence[h.sentence].append(h.label)
+    out = []
+    for s in report.sentences:
+        on = by_sentence.get(s.index, [])
+        own = analysis.sentence_scores.get(s.index, {})
+        scores = {}
+        for label in labels:
+            if label in own:
+                scores[label] = round(own[label], 4)
+            elif label in rule_scores:
+                scores[label] = rule_scores[label][0 if label in on else 1]
+        out.append(
+            SentenceAnnotation(text=report.text[s.start : s.end], start=s.start, end=s.end, paragraph=s.paragraph, labels=on, scores=scores)
+        )
+    return out
+
+
+def to_assessment(
+    analysis: Analysis,
+    results: list[QuestionResult],
+    profile: ProfileInfo,
+    framework: FrameworkInfo,
+    sentences: list[SentenceAnnotation] | None = None,
+) -> Assessment:
     report = analysis.report
     top = min((x.level for x in report.sections), default=1)
     assert analysis.figures is not None
+    warnings = []
+    if analysis.scope is not None and not analysis.scope.in_scope:
+        # Not the kind of document the marker is for: keep the ratings (they show what was found)
+        # but mark every one Check, with no confidence (nothing was measured on such documents),
+        # and say why, first, wherever the assessment is shown.
+        message = analysis.scope.warning()
+        warnings.append(ReportWarning(kind="not_a_review", message=message))
+        results = [
+            r.model_copy(update={"needs_human_read": True, "confidence": 0.0, "rationale": f"{message} {r.rationale}"}) for r in results
+        ]
     return Assessment(
         engine_version=__version__,
         config_hash=profile.hash,
@@ -78,4 +123,6 @@ def to_assessment(analysis: Analysis, results: list[QuestionResult], profile: Pr
         questions=results,
         figures=analysis.figures,
         flags=analysis.flags,
+        warnings=warnings,
+        sentences=sentences,
     )

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qmark.assess.records import Figures, QuestionResult
-from qmark.assess.scoring import Scored, evidence_lists, rationale
+from qmark.assess.scoring import Scored, evidence_lists, not_found, rationale
 from qmark.data import DataFileError
 from qmark.framework import Question
 from qmark.report import Report
@@ -88,13 +88,15 @@ def design(x: Sequence[float], qid: str, questions: Sequence[str]) -> list[float
     return [*x, *onehot, *(x[0] * h for h in onehot), *(x[1] * h for h in onehot)]
 
 
-def choose(classes: Sequence[str], proba: Sequence[float], decision: str = "argmax") -> int:
+def choose(classes: Sequence[str], proba: Sequence[float], decision: str = "argmax", allowed: Sequence[str] | None = None) -> int:
     """The suggested rating: the most probable, or (decision 'expected_cost') the one with the
-    lowest expected squared distance in rating steps from the assessor's."""
+    lowest expected squared distance in rating steps from the assessor's; only among the ratings
+    a question's parts allow (Scored.allowed), when any of them is a class of the model."""
+    pick = [i for i, c in enumerate(classes) if allowed is None or c in allowed] or list(range(len(classes)))
     if decision == "argmax":
-        return max(range(len(classes)), key=lambda i: proba[i])
+        return max(pick, key=lambda i: proba[i])
     costs = [sum(p * (STEP[c] - STEP[k]) ** 2 for k, p in zip(classes, proba)) for c in classes]
-    return min(range(len(classes)), key=lambda i: (round(costs[i], 9), -proba[i]))
+    return min(pick, key=lambda i: (round(costs[i], 9), -proba[i]))
 
 
 def _softmax(logits: Sequence[float]) -> list[float]:
@@ -124,9 +126,9 @@ class RatingModel:
         z = [(v - m) / s for v, m, s in zip(design(x, qid, self.questions), self.mean, self.scale)]
         return _softmax([(sum(w * v for w, v in zip(row, z)) + b) / self.temperature for row, b in zip(self.coef, self.intercept)])
 
-    def predict(self, qid: str, x: Sequence[float]) -> tuple[str, float]:
+    def predict(self, qid: str, x: Sequence[float], allowed: Sequence[str] | None = None) -> tuple[str, float]:
         p = self.proba(qid, x)
-        k = choose(self.classes, p, self.decision)
+        k = choose(self.classes, p, self.decision, allowed)
         return self.classes[k], p[k]
 
     def to_json(self) -> str:
@@ -173,9 +175,12 @@ def _fit(rows: Sequence[Row], questions: list[str], c: float) -> RatingModel:
     y = np.array([r[4] for r in rows])
     mean, scale = x.mean(0), x.std(0) + 1e-6
     m = LogisticRegression(C=c, max_iter=5000).fit((x - mean) / scale, y)
+    coef, intercept = m.coef_, m.intercept_
+    if len(m.classes_) == 2:  # scikit-learn keeps one row for two classes: the softmax of [0, row] is the same model
+        coef, intercept = np.vstack([np.zeros_like(coef[0]), coef[0]]), np.array([0.0, intercept[0]])
     classes = sorted(m.classes_, key=ORDER.index)
     order = [list(m.classes_).index(k) for k in classes]
-    return RatingModel(questions, classes, m.coef_[order].tolist(), m.intercept_[order].tolist(), mean.tolist(), scale.tolist())
+    return RatingModel(questions, classes, coef[order].tolist(), intercept[order].tolist(), mean.tolist(), scale.tolist())
 
 
 def _temperature(rows: Sequence[tuple[list[str], list[float], str]]) -> float:
@@ -198,9 +203,11 @@ def cross_validate(rows: Sequence[Row], c: float) -> dict[tuple[str, str], tuple
     """Out-of-fold probabilities, folds by writer: {(report, question): (classes, probabilities)}."""
     questions = sorted({r[2] for r in rows}, key=lambda q: [r[2] for r in rows].index(q))
     out: dict[tuple[str, str], tuple[list[str], list[float]]] = {}
-    for g in sorted({r[1] for r in rows}):
-        train = [r for r in rows if r[1] != g]
-        test = [r for r in rows if r[1] == g]
+    # One writer only: nothing to hold out by writer, so by report (as the thresholds' folds do).
+    group = (lambda r: r[1]) if len({r[1] for r in rows}) > 1 else (lambda r: r[0])
+    for g in sorted({group(r) for r in rows}):
+        train = [r for r in rows if group(r) != g]
+        test = [r for r in rows if group(r) == g]
         if not train or len({r[4] for r in train}) < 2:
             continue
         m = _fit(train, questions, c)
@@ -265,13 +272,13 @@ class LearnedScorer:
     def rate(self, report: Report, scored: Scored, question: Question) -> QuestionResult:
         if question.id not in self.model.questions:
             return self.fallback.rate(report, scored, question)  # a question the model was not fitted for
-        rating, p = self.model.predict(question.id, features(scored, scored.figures))
+        rating, p = self.model.predict(question.id, features(scored, scored.figures), scored.allowed)
         return self.result(report, scored, question, rating, p)
 
     def result(self, report: Report, scored: Scored, question: Question, rating: str, p: float) -> QuestionResult:
         labels = {k: v.label for k, v in self.profile.words.ratings.items()}
         evidence, counter = evidence_lists(report, scored)
-        unsure = p < self.model.check_below
+        unsure = round(p, 2) < self.model.check_below  # as the confidence shown, so Check agrees with it
         return QuestionResult(
             question=question.id,
             number=self.profile.framework.number(question.id),
@@ -280,10 +287,10 @@ class LearnedScorer:
             rating=rating,  # type: ignore[arg-type]
             confidence=round(p, 2),
             needs_human_read=unsure,
-            rationale=rationale(labels[rating], rating, question, evidence, counter, scored, unsure),
+            rationale=rationale(labels[rating], rating, question, evidence, counter, scored, unsure, report),
             evidence=evidence,
             counter_evidence=counter,
-            not_found=question.not_found if not evidence else None,
+            not_found=not_found(question, evidence, counter),
             support=round(1 - math.exp(-scored.support), 3),
             against=round(1 - math.exp(-scored.against), 3),
         )

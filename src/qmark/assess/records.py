@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 Rating = Literal["met", "partly_met", "not_met", "not_evidenced"]
 RATINGS: tuple[str, ...] = ("met", "partly_met", "not_met", "not_evidenced")
@@ -56,7 +56,11 @@ class QuestionResult(BaseModel):
     short: str
     text: str = Field(description="The marker's question, word for word.")
     rating: Rating
-    confidence: float = Field(ge=0, le=1, description="How likely the suggested rating is to match an experienced assessor's.")
+    confidence: float = Field(
+        ge=0,
+        le=1,
+        description="How likely the suggested rating is to match an experienced assessor's; 0 when the document does not look like the kind the profile assesses (see warnings).",
+    )
     needs_human_read: bool = Field(
         description="True when confidence is low: an assessor should read the evidence before relying on the suggestion."
     )
@@ -66,6 +70,28 @@ class QuestionResult(BaseModel):
     not_found: str | None = Field(None, description="Present when no evidence was found: what was looked for and where.")
     support: float = Field(description="Strength of supporting evidence, 0-1.")
     against: float = Field(description="Strength of counter-evidence, 0-1.")
+
+
+class SentenceAnnotation(BaseModel):
+    text: str
+    start: int = Field(description="Offset of the sentence in the canonical text (the report and its working documents joined).")
+    end: int
+    paragraph: int = Field(description="Index of its paragraph in qmark's reading (0-based), as Location.paragraph_index.")
+    labels: list[str] = Field(
+        description="Every label the detectors gave the sentence: the twelve sentence labels and the profile's own signals."
+    )
+    scores: dict[str, float] = Field(
+        description=(
+            "A probability per sentence label that a reader would give it. From a detector's own probability where one "
+            "exists; for a label only the cue rules decide, the share of the labelled corpus's sentences with the same "
+            "rule decision (fired or not) that a reader gave the label, so the rules' precision when they fire."
+        )
+    )
+
+
+class ReportWarning(BaseModel):
+    kind: str = Field(description="not_a_review: the document does not look like the kind of review the profile assesses")
+    message: str = Field(description="What is wrong, in one plain sentence for people.")
 
 
 class Flag(BaseModel):
@@ -151,6 +177,12 @@ class Assessment(BaseModel):
     questions: list[QuestionResult]
     figures: Figures
     flags: list[Flag]
+    warnings: list[ReportWarning] = Field(
+        default_factory=list, description="Reasons to distrust the whole assessment, e.g. a document that is not a case review."
+    )
+    sentences: list[SentenceAnnotation] | None = Field(
+        None, description="Only with --annotations: every sentence in reading order, with its labels and scores."
+    )
 
     @model_validator(mode="before")
     @classmethod

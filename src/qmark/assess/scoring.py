@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 MAX_EVIDENCE = 6
 MAX_QUOTE_SENTENCES = 3
+MIN_WORDS = 200  # below this, rates per 1,000 words are too noisy to mean anything
 
 
 @dataclass
@@ -107,6 +108,16 @@ def _ranked(by_para: dict[int, _ParagraphScore]) -> list[_ParagraphScore]:
     return sorted(by_para.values(), key=lambda ps: (-ps.score, ps.paragraph))
 
 
+@dataclass(frozen=True)
+class PartFound:
+    """One part of a many-part question, and whether the report does it."""
+
+    name: str
+    sentences: int  # sentences in the question's sections carrying one of the part's signals
+    found: bool
+    paragraph: int | None  # the first paragraph where it is done
+
+
 @dataclass
 class Scored:
     """The measured side of a question, before thresholds: what calibration replays."""
@@ -117,6 +128,47 @@ class Scored:
     supporting: list[_ParagraphScore]
     countering: list[_ParagraphScore]
     figures: Figures | None = None  # the report-wide figures, for scorers that weigh them
+    parts: list[PartFound] = field(default_factory=list)
+
+    @property
+    def cap(self) -> str | None:
+        """The best rating the parts allow: 'not_evidenced' when none of the parts the marker asks
+        for is done, 'partly_met' while any is missing; None when all are done or there are none."""
+        if not self.parts or all(pf.found for pf in self.parts):
+            return None
+        return "partly_met" if self.evidenced else "not_evidenced"
+
+    @property
+    def evidenced(self) -> bool:
+        """Some part is done, so the report cannot be said to say nothing on the question."""
+        return any(pf.found for pf in self.parts)
+
+    @property
+    def allowed(self) -> tuple[str, ...] | None:
+        """The ratings the parts leave open (None: any), for scorers that choose among ratings."""
+        if not self.parts:
+            return None
+        if self.cap == "not_evidenced":
+            return ("not_evidenced",)
+        if self.cap == "partly_met":
+            return ("not_met", "partly_met")
+        return ("not_met", "partly_met", "met")
+
+
+def _parts(report: Report, hits: list[Hit], question: Question) -> list[PartFound]:
+    look_in = set(question.look_in)
+    out = []
+    for part in question.parts:
+        wanted = set(part.signals)
+        sents = sorted(
+            {
+                (h.paragraph, h.sentence)
+                for h in hits
+                if h.label in wanted and h.sentence is not None and report.paragraphs[h.paragraph].role in look_in
+            }
+        )
+        out.append(PartFound(part.name, len(sents), len(sents) >= part.min, sents[0][0] if sents else None))
+    return out
 
 
 def measure(report: Report, hits: list[Hit], question: Question, framework: Framework, analysis_words: int) -> Scored:
@@ -125,12 +177,18 @@ def measure(report: Report, hits: list[Hit], question: Question, framework: Fram
     ag = _gather(report, hits, question.against, question, elsewhere)
     support = sum(ps.score for ps in sup.values())
     against = sum(ps.score for ps in ag.values())
-    per_1000 = 1000 / max(analysis_words, 500)
-    if "against" in question.density:
-        against *= per_1000
-    if "support" in question.density:
-        support *= per_1000
-    return Scored(question.id, support, against, _ranked(sup), _ranked(ag))
+    words = max(analysis_words, MIN_WORDS)
+    per_1000 = 1000 / words
+    # A concise report is not rated down for being concise: totals are what they would be at the
+    # reference length, at the same rate (never scaled down, so long reports are unchanged).
+    short = max(1.0, framework.reference_words / words)
+    for side in ("support", "against"):
+        factor = per_1000 if side in question.density else short if side in question.length_neutral else 1.0
+        if side == "support":
+            support *= factor
+        else:
+            against *= factor
+    return Scored(question.id, support, against, _ranked(sup), _ranked(ag), parts=_parts(report, hits, question))
 
 
 class ThresholdScorer:
@@ -150,13 +208,10 @@ class ThresholdScorer:
 def rate(report: Report, scored: Scored, question: Question, thresholds: Thresholds, number: int, labels: dict[str, str]) -> QuestionResult:
     cuts = thresholds.cuts(question.id)
     s, a = strengths(scored.support, scored.against, cuts)
-    rating, margin = decide(s, a, cuts)
+    rating, margin = decide(s, a, cuts, scored.cap, scored.evidenced)
     confidence = thresholds.confidence_for(margin, question.id)
-    top_s = scored.supporting[0].score if scored.supporting else 0.0
-    top_a = scored.countering[0].score if scored.countering else 0.0
-    evidence = [_evidence(report, ps, top_s) for ps in scored.supporting[:MAX_EVIDENCE]]
-    counter = [_evidence(report, ps, top_a) for ps in scored.countering[:MAX_EVIDENCE]]
-    not_found = question.not_found if not evidence else None
+    evidence, counter = evidence_lists(report, scored)
+    unsure = confidence < thresholds.human_read_below
     return QuestionResult(
         question=question.id,
         number=number,
@@ -164,14 +219,20 @@ def rate(report: Report, scored: Scored, question: Question, thresholds: Thresho
         text=question.text,
         rating=rating,  # type: ignore[arg-type]
         confidence=round(confidence, 2),
-        needs_human_read=confidence < thresholds.human_read_below,
-        rationale=_rationale(labels[rating], rating, question, evidence, counter, scored, confidence < thresholds.human_read_below),
+        needs_human_read=unsure,
+        rationale=rationale(labels[rating], rating, question, evidence, counter, scored, unsure, report),
         evidence=evidence,
         counter_evidence=counter,
-        not_found=not_found,
+        not_found=not_found(question, evidence, counter),
         support=round(s, 3),
         against=round(a, 3),
     )
+
+
+def not_found(question: Question, evidence: list[Evidence], counter: list[Evidence]) -> str | None:
+    """What was looked for, shown only when nothing was found for or against (any scorer): beside
+    a passage against, 'the report cites no research' would contradict it."""
+    return question.not_found if not evidence and not counter else None
 
 
 def _cite(ev: Evidence) -> str:
@@ -179,12 +240,47 @@ def _cite(ev: Evidence) -> str:
     return f"{ev.location.label}: {reason}" if reason else ev.location.label
 
 
+def _part_places(report: Report, scored: Scored) -> list[tuple[str, str | None]]:
+    """Each part of the question with where it is first done (None: not found)."""
+    return [
+        (pf.name, report.location(report.paragraphs[pf.paragraph]) if pf.found and pf.paragraph is not None else None)
+        for pf in scored.parts
+    ]
+
+
+def _parts_sentence(places: list[tuple[str, str | None]]) -> str:
+    found = [f"{name} ({where})" for name, where in places if where]
+    missing = [name for name, where in places if not where]
+    if not missing:
+        return f"It does each part the question asks for: {_join(found)}."
+    if not found:
+        return f"None of the parts the question asks for was found ({_join(missing)})."
+    return f"Found: {_join(found)}. Not found: {_join(missing)}, so it cannot be rated met."
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _rationale(
-    label: str, rating: str, q: Question, evidence: list[Evidence], counter: list[Evidence], scored: Scored, unsure: bool
+    label: str,
+    rating: str,
+    q: Question,
+    evidence: list[Evidence],
+    counter: list[Evidence],
+    scored: Scored,
+    unsure: bool,
+    places: list[tuple[str, str | None]] | None = None,
 ) -> str:
     n_sup, n_ag = len(scored.supporting), len(scored.countering)
     parts: list[str] = []
-    if rating == "not_evidenced":
+    if rating == "not_evidenced" and (evidence or counter):
+        # Something was found, so 'nothing says...' would contradict the passages shown.
+        n = n_sup + n_ag
+        first = evidence[0] if evidence else counter[0]
+        many = f"{n} passages bear" if n != 1 else "One passage bears"
+        parts.append(f"{label}: {many} on this, too little to rate it. Strongest: {_cite(first)}. Read them before deciding.")
+    elif rating == "not_evidenced":
         parts.append(f"{label}: {q.not_found}")
     else:
         if evidence:
@@ -197,6 +293,8 @@ def _rationale(
             parts.append(f"Counting against it: {_cite(counter[0])}{more}.")
         elif q.against:
             parts.append("Nothing was found that counts against it.")
+    if places:
+        parts.append(_parts_sentence(places))
     if unsure:
         parts.append("The evidence sits close to the line between two ratings: read the passages before relying on this suggestion.")
     return " ".join(parts)
@@ -216,6 +314,16 @@ def evidence_lists(report: Report, scored: Scored) -> tuple[list[Evidence], list
     )
 
 
-def rationale(label: str, rating: str, q: Question, evidence: list[Evidence], counter: list[Evidence], scored: Scored, unsure: bool) -> str:
-    """The plain-English rationale for a rating (any scorer), naming the evidence shown."""
-    return _rationale(label, rating, q, evidence, counter, scored, unsure)
+def rationale(
+    label: str,
+    rating: str,
+    q: Question,
+    evidence: list[Evidence],
+    counter: list[Evidence],
+    scored: Scored,
+    unsure: bool,
+    report: Report | None = None,
+) -> str:
+    """The plain-English rationale for a rating (any scorer), naming the evidence shown and, for
+    a question in parts, which parts were found and where (given the report)."""
+    return _rationale(label, rating, q, evidence, counter, scored, unsure, _part_places(report, scored) if report else None)

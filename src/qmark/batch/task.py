@@ -11,6 +11,7 @@ from typing import Any
 from qmark.assess.records import RATINGS, Assessment
 from qmark.engine import Engine
 from qmark.ingest import IngestError
+from qmark.render import jsonout
 
 
 @lru_cache(maxsize=4)
@@ -87,6 +88,7 @@ def assess_review(
     thresholds: str | None,
     max_mb: float,
     html: bool,
+    annotations: bool = False,
 ) -> dict[str, Any]:
     """Assess one review (files[0] the report, the rest working documents). `shown` are the names
     to use in messages (the user's paths, where files are temporary copies on a cluster).
@@ -95,11 +97,11 @@ def assess_review(
     eng = engine(profile, thresholds, max_mb)
     when = date.fromisoformat(report_date) if report_date else None
     try:
-        a = eng.assess(files[0], list(files[1:]), report_date=when)
+        a = eng.assess(files[0], list(files[1:]), report_date=when, annotations=annotations)
     except IngestError as exc:
         name = dict(zip(files, shown, strict=True)).get(exc.path, exc.path)
         return {"ok": False, "kind": "unreadable", "reason": str(IngestError(name, exc.reason))}
-    out: dict[str, Any] = {"ok": True, "json": a.model_dump_json(indent=2), "html": None, **rows(a)}
+    out: dict[str, Any] = {"ok": True, "json": jsonout.to_json(a), "html": None, **rows(a)}
     if html:
         from qmark.render.html import render
 

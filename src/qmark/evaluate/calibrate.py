@@ -14,9 +14,12 @@ from pathlib import Path
 import yaml
 
 from qmark.engine import Engine
-from qmark.evaluate.corpus import CorpusError
+from qmark.evaluate.corpus import CorpusError, LabelledSentence, load_sentences
 from qmark.evaluate.metrics import ORDINAL
 from qmark.evaluate.replay import Point, collect_points, load_and_analyse
+from qmark.signals import PUBLIC_LABELS, label_sentence
+from qmark.signals.cues import CueSet
+from qmark.signals.detect import profile_cues
 from qmark.thresholds import Cuts, Thresholds, decide, strengths
 
 GRID: dict[str, list[float]] = {
@@ -39,7 +42,7 @@ def _credit(gold: str, pred: str) -> float:
 
 def predict(p: Point, cuts: Cuts) -> tuple[str, float]:
     s, a = strengths(p.support, p.against, cuts)
-    return decide(s, a, cuts)
+    return decide(s, a, cuts, p.cap, p.evidenced)
 
 
 def _score(points: list[Point], cuts: Cuts, default: Cuts) -> float:
@@ -121,6 +124,21 @@ def question_accuracy(held_out: list[tuple[str, bool]]) -> dict[str, float]:
     return out
 
 
+def rule_scores(sentences: list[LabelledSentence], cues: CueSet) -> dict[str, tuple[float, float]]:
+    """Per sentence label, what the rules' decision is worth as a probability: [share of the
+    sentences the rules label so that a reader labelled so, share of the others that a reader
+    did]. Laplace-smoothed, so no score is 0 or 1 on a finite corpus."""
+    counts = {label: [0, 0, 0, 0] for label in PUBLIC_LABELS}  # fired and gold, fired, not fired and gold, not fired
+    for s in sentences:
+        fired = {h.label for h in label_sentence(s.text, cues=cues)}
+        gold = set(s.labels)
+        for label, c in counts.items():
+            k = 0 if label in fired else 2
+            c[k] += label in gold
+            c[k + 1] += 1
+    return {label: (round((a + 1) / (n + 2), 3), round((b + 1) / (m + 2), 3)) for label, (a, n, b, m) in counts.items()}
+
+
 def write_thresholds(
     path: Path,
     base: Thresholds,
@@ -128,6 +146,7 @@ def write_thresholds(
     table: list[tuple[float, float]],
     note: str,
     accuracy: dict[str, float] | None = None,
+    rules: dict[str, tuple[float, float]] | None = None,
 ) -> None:
     default = base.default.model_dump()
     questions = {}
@@ -141,6 +160,8 @@ def write_thresholds(
         "question_accuracy": accuracy or {},
         "questions": questions,
     }
+    if rules:
+        doc["rule_scores"] = {label: list(v) for label, v in rules.items()}
     header = (
         "# Rating thresholds, fitted by `qmark calibrate` on the development corpus.\n"
         f"# {note}\n"
@@ -149,6 +170,8 @@ def write_thresholds(
         "# A = 1 - exp(-against/against_scale), z = S - against_weight*A; S and A below none_below:\n"
         "# not_evidenced; z >= met_from: met; z <= not_met_below: not_met; else partly_met.\n"
         "# confidence: [margin at most, share of held-out suggestions that were right].\n"
+        "# rule_scores: per sentence label, [share of sentences the cue rules label so that a reader did,\n"
+        "# share of the others that a reader did], on the corpus's labelled sentences (assess --annotations).\n"
     )
     path.write_text(header + yaml.safe_dump(doc, sort_keys=False, default_flow_style=None), encoding="utf-8")
 
@@ -170,7 +193,8 @@ def main(args: argparse.Namespace) -> int:
     right = sum(ok for _, ok in margins)
     print(f"Fitted on {len(items)} reports; out-of-fold exact agreement {right}/{len(margins)} ({right / len(margins):.0%}).")
     print("Confidence table (margin at most -> share right):", ", ".join(f"{m:g}->{c:.0%}" for m, c in table))
+    rules = rule_scores(load_sentences(Path(args.folder)), profile_cues(engine.profile))
     if args.out:
-        write_thresholds(Path(args.out), base, fitted, table, f"Fitted on {len(items)} reports in {args.folder}.", accuracy)
+        write_thresholds(Path(args.out), base, fitted, table, f"Fitted on {len(items)} reports in {args.folder}.", accuracy, rules)
         print(f"Thresholds written to {args.out}")
     return 0

@@ -128,12 +128,13 @@ def rating_predictions(items: Sequence[Item], engine: Engine, fitted: bool) -> d
     rows = rating_rows(items)
     oof = rm.cross_validate(rows, float(model.notes.get("c", 0.1)))
     gold = {(r, q): g for r, _, q, _, g in rows}
+    allowed = {(it.labelled.name, qid): sc.allowed for it in items for qid, sc in it.analysis.scored.items()}
     keys = [k for k in gold if k in oof]
     out: dict[tuple[str, str], tuple[str, float]] = {}
     for fit_on, state in ((keys[::2], keys[1::2]), (keys[1::2], keys[::2])):
         t = rm._temperature([(oof[k][0], oof[k][1], gold[k]) for k in fit_on])
         for k in state:
             classes, p = oof[k][0], rm.temper(oof[k][1], t)
-            j = rm.choose(classes, p, model.decision)
+            j = rm.choose(classes, p, model.decision, allowed.get(k))
             out[k] = (classes[j], p[j])
     return out

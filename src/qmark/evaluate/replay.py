@@ -24,6 +24,8 @@ class Point:
     against: float
     gold: str
     group: str = ""
+    cap: str | None = None  # the best rating the question's parts allow (Scored.cap)
+    evidenced: bool = False  # some part of the question is done (Scored.evidenced)
 
 
 @dataclass
@@ -63,5 +65,7 @@ def collect_points(items: list[Item]) -> dict[str, list[Point]]:
             sc = it.analysis.scored.get(qid)
             if sc is None:
                 continue
-            points.setdefault(qid, []).append(Point(it.labelled.name, sc.support, sc.against, gq.rating, it.labelled.gold.group))
+            points.setdefault(qid, []).append(
+                Point(it.labelled.name, sc.support, sc.against, gq.rating, it.labelled.gold.group, sc.cap, sc.evidenced)
+            )
     return points

@@ -23,6 +23,17 @@ class SignalWeight(BaseModel, extra="forbid"):
         return tuple(self.signal.split("+"))
 
 
+class Part(BaseModel, extra="forbid"):
+    """One part of a question that asks for several things at once ('what happened, how good
+    the practice was, and why'). Found when at least `min` sentences in the question's sections carry one
+    of its signals. A question with parts is rated met only when every part is found, 'not
+    evidenced' when none is, and never 'not evidenced' when any is."""
+
+    name: str = Field(min_length=3, description="what the part is, as a reader would say it: 'comments on the quality of practice'")
+    signals: list[str] = Field(min_length=1)
+    min: int = Field(1, ge=1)
+
+
 class Question(BaseModel, extra="forbid"):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,15}$")
     short: str = Field(min_length=3)
@@ -30,9 +41,13 @@ class Question(BaseModel, extra="forbid"):
     look_in: list[str] = Field(min_length=1)
     supports: list[SignalWeight] = Field(min_length=1)
     against: list[SignalWeight] = []
+    parts: list[Part] = []
     # Sides measured per 1,000 words of analysis rather than in total: long reports naturally
     # contain more of everything. [] / [against] / [support, against].
     density: list[Literal["support", "against"]] = []
+    # Sides counted in total over the analysis, scaled up for an analysis shorter than the
+    # framework's reference_words (no length penalty; see Framework.reference_words).
+    length_neutral: list[Literal["support", "against"]] = []
     elsewhere: float | None = Field(None, ge=0, le=1, description="overrides the framework's elsewhere_factor")
     evidence_means: str
     against_means: str = ""
@@ -61,6 +76,10 @@ class Framework(BaseModel, extra="forbid"):
     rationale: str
     requirements: list[Requirement] = []
     elsewhere_factor: float = Field(0.5, ge=0, le=1)
+    # No length penalty: a question's length_neutral sides (totals over the analysis) are scaled
+    # up, for an analysis shorter than this, to what they would be at this length at the same
+    # rate. Long reports are never scaled down. 0: off.
+    reference_words: int = Field(0, ge=0)
     questions: list[Question] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -94,6 +113,12 @@ def check_signals(fw: Framework, known: set[str], path: Path | str) -> list[str]
                             f"{path}: field 'questions.{q.id}.{kind}.{i}.signal': unknown signal "
                             f"'{part}'; known signals: {', '.join(sorted(known))}"
                         )
+        for i, pt in enumerate(q.parts):
+            for sig in pt.signals:
+                if sig not in known:
+                    problems.append(
+                        f"{path}: field 'questions.{q.id}.parts.{i}.signals': unknown signal '{sig}'; known signals: {', '.join(sorted(known))}"
+                    )
     return problems
 
 

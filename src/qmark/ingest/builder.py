@@ -11,7 +11,7 @@ from qmark.ingest.layout import is_contents_entry, is_contents_heading
 from qmark.report import Document, Noise, Paragraph, Report, Section, Sentence
 from qmark.segment import numbering, sentences
 from qmark.segment.dating import report_date
-from qmark.segment.roles import role_of, section_role
+from qmark.segment.roles import content_roles, role_from_content, role_of, section_role
 
 _BLOCK_SEP = "\n\n"
 _DOC_SEP = "\n\n\n"
@@ -191,6 +191,7 @@ def build(inputs: list[tuple[Source, ReadResult]]) -> Report:
                     role = "other"
                 sec = {
                     "index": len(sections),
+                    "parent": stack[-1]["index"] if stack else None,
                     "heading": text,
                     "level": level,
                     "role": role,
@@ -236,12 +237,13 @@ def build(inputs: list[tuple[Source, ReadResult]]) -> Report:
             title = _pick_title([(p.kind, parts_text) for p, parts_text in _front(paragraphs, doc_index, "".join(parts))]) or result.title
         documents.append(Document(src.name, src.path, src.format, src.sha256, doc_start, pos, result.pages, src.is_main))
 
-    paragraphs, sections = _unnamed_body_is_analysis(paragraphs, sections, documents)
     text = "".join(parts)
+    paragraphs = _roles_from_content(paragraphs, sections, documents, text)
+    paragraphs, sections = _unnamed_body_is_analysis(paragraphs, sections, documents)
     report = Report(
         text=text,
         documents=documents,
-        sections=[Section(**s) for s in sections],
+        sections=[Section(**{k: v for k, v in s.items() if k != "parent"}) for s in sections],
         paragraphs=paragraphs,
         sentences=sents,
         noise=noise,
@@ -263,6 +265,128 @@ def _in_body(heading: str, sections: list[dict], doc_index: int) -> bool:
     if _NUMBERED_HEADING.match(heading):
         return True
     return any(s["document"] == doc_index and s["role"] not in ("front_matter", "contents") for s in sections)
+
+
+_TOP_NUMBER = re.compile(r"^([A-Z]|\d{1,2})(?=[.\-\u2013]?\d)")
+_BODY_WORDS = 25  # a paragraph this long, or any numbered one, means the title block is over
+MIN_RUN = 2  # paragraphs in a row that must point to one role when nothing else groups them
+
+
+def _top_number(number: str | None) -> str | None:
+    """The leading part of a printed number that groups paragraphs: '5' of 5.3, 'B' of B12."""
+    if not number:
+        return None
+    m = _TOP_NUMBER.match(numbering.normalise(number))
+    return m.group(1) if m else None
+
+
+def _roles_from_content(paragraphs: list[Paragraph], sections: list[dict], documents: list[Document], text: str) -> list[Paragraph]:
+    """Section roles from what the sections say, where no heading names one.
+
+    A heading names a role when its words do ('Recommendations', 'How the review was done').
+    A title ('Serious Case Review: Baby T', 'Learning Review: "Finn"') names none, even if a
+    word in it looks like a role: the report's body is not all 'overview' or 'learning'. Where no
+    heading above a paragraph names a role, its role is read from its content, a group at a time:
+    an unnamed section, or the paragraphs sharing a leading number (5.1, 5.2...), or, in a report
+    with neither, runs of paragraphs that point to the same role. What names no role stays
+    'other' (and is read as analysis when the report names no analysis at all)."""
+    out = list(paragraphs)
+    for doc_index, doc in enumerate(documents):
+        if not doc.is_main:
+            continue
+        mine = [p for p in out if p.document == doc_index]
+        body_start = next(
+            (
+                p.start
+                for p in mine
+                if (p.kind != "heading" and (p.number or len(text[p.start : p.end].split()) >= _BODY_WORDS))
+                or (p.kind == "heading" and _NUMBERED_HEADING.match(text[p.start : p.end]))
+            ),
+            doc.end,
+        )
+        secs = [sc for sc in sections if sc["document"] == doc_index]
+        named: dict[int, str | None] = {}  # section -> role a heading above it names (None: none)
+        for sc in secs:
+            parent = named.get(sc["parent"]) if sc["parent"] is not None else None
+            own = role_of(sc["heading"])
+            title = sc["start"] < body_start and (own is None or _TITLE_WORDS.search(sc["heading"]) is not None)
+            if sc["role"] == "contents":
+                named[sc["index"]] = "contents"
+            elif own is not None and not title:
+                named[sc["index"]] = section_role(sc["heading"], parent or "other")
+            else:
+                named[sc["index"]] = parent
+                if title:
+                    sc["role"] = "front_matter"
+        for sc in secs:
+            if named[sc["index"]] is not None:
+                sc["role"] = named[sc["index"]]
+            elif sc["role"] != "front_matter":
+                sc["role"] = "other"  # until its content says otherwise
+        # Groups of paragraphs no heading names a role for.
+        groups: list[tuple[tuple, list[int]]] = []
+        key = None
+        for p in mine:
+            if p.kind == "heading" or p.role == "contents":
+                continue
+            sec_role = named.get(p.section) if p.section is not None else None
+            if sec_role is not None:
+                out[p.index] = replace(p, role=sec_role) if p.role != sec_role else p
+                key = None
+                continue
+            if p.start < body_start:
+                out[p.index] = replace(p, role="front_matter")
+                continue
+            real_section = p.section is not None and sections[p.section]["role"] != "front_matter"
+            top = _top_number(p.number)
+            if real_section:
+                new_key: tuple = ("section", p.section)
+            elif top is not None or p.number:
+                new_key = ("number", p.section, top)
+            else:
+                new_key = key or ("number", p.section, None)
+            if not groups or new_key != key:
+                groups.append((new_key, []))
+            groups[-1][1].append(p.index)
+            key = new_key
+        for gkey, members in groups:
+            texts = [text[(out[i].number_span or (out[i].start, out[i].start))[1] : out[i].end].lstrip() for i in members]
+            if gkey[0] == "number" and gkey[2] is None:
+                roles = _runs(texts)
+            else:
+                role = role_from_content([t for i, t in zip(members, texts, strict=True) if out[i].kind != "list_item"] or texts)
+                roles = [role] * len(members)
+            for i, role in zip(members, roles, strict=True):
+                out[i] = replace(out[i], role=role or "other")
+            if gkey[0] == "section":
+                sections[gkey[1]]["role"] = roles[0] or "other"
+    for sc in sections:
+        if sc["role"] is None:
+            sc["role"] = "other"
+    return [replace(p, role=sections[p.section]["role"]) if p.kind == "heading" and p.section is not None else p for p in out]
+
+
+def _runs(texts: list[str]) -> list[str | None]:
+    """Roles for paragraphs that nothing groups: a role where MIN_RUN or more paragraphs in a
+    row point to it, none elsewhere."""
+    each = [content_roles(t) for t in texts]
+    out: list[str | None] = [None] * len(texts)
+    i = 0
+    while i < len(texts):
+        best = None
+        for role in each[i]:
+            j = i
+            while j < len(texts) and role in each[j]:
+                j += 1
+            if j - i >= MIN_RUN and (best is None or j > best[1]):
+                best = (role, j)
+        if best is None:
+            i += 1
+            continue
+        for k in range(i, best[1]):
+            out[k] = best[0]
+        i = best[1]
+    return out
 
 
 def _unnamed_body_is_analysis(

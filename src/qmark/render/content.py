@@ -151,6 +151,7 @@ class Content:
     technical: str
     judgements: AssessorJudgements | None = None
     glossary: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # shown first: e.g. the document is not a review
 
     @property
     def confirmed(self) -> int:
@@ -301,7 +302,9 @@ def build(assessment: Assessment, profile: Profile, judgements: AssessorJudgemen
 
     strengths = []
     areas = []
-    for q in questions:
+    # A document that is not a review has no strengths or areas for development to speak of.
+    out_of_scope = any(w.kind == "not_a_review" for w in assessment.warnings)
+    for q in [] if out_of_scope else questions:
         if q.final == "met":
             locs = [e.loc for e in q.kept_evidence[:3]]
             strengths.append(Point(q, q.strength, refs([x for x in locs if x])))
@@ -344,6 +347,7 @@ def build(assessment: Assessment, profile: Profile, judgements: AssessorJudgemen
             f"settings {assessment.config_hash}; documents {assessment.fingerprint[:16]}; record format {assessment.schema_version}"
         ),
         judgements=judgements,
+        warnings=[w.message for w in assessment.warnings],
     )
     content.glossary = glossary_for(_all_text(content))
     return content

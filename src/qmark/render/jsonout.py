@@ -10,7 +10,8 @@ from qmark.outputs import atomic_write_text
 
 
 def to_json(assessment: Assessment) -> str:
-    return assessment.model_dump_json(indent=2)
+    # The sentence list is there only when asked for (--annotations): absent, not null, otherwise.
+    return assessment.model_dump_json(indent=2, exclude={"sentences"} if assessment.sentences is None else None)
 
 
 def schema() -> dict:

@@ -27,6 +27,8 @@ def render(assessment: Assessment, profile: Profile, console: Console | None = N
     console.print(
         f"Documents: {docs}   Pages: {r.pages or '-'}   Paragraphs: {r.paragraphs} ({r.numbered_paragraphs} numbered)   Report date: {date}"
     )
+    for w in assessment.warnings:
+        console.print(f"[bold red]Warning:[/bold red] {w.message}")
     table = Table(box=box.SIMPLE_HEAVY, show_lines=False, title=f"{assessment.profile.title}: suggested ratings", title_justify="left")
     table.add_column("Q", no_wrap=True)
     table.add_column("Question")

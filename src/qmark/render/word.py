@@ -112,6 +112,10 @@ def build_document(c: content_mod.Content):
         status.add_run(f" The review was marked complete by {j.completed_by} on {nice_date(j.completed_at[:10])}.")
     if not c.confirmed:
         status.add_run(" Each rating is a suggestion for an assessor to confirm or change, never a verdict.")
+    for message in c.warnings:
+        warning = document.add_paragraph()
+        warning.add_run("Warning. ").bold = True
+        warning.add_run(message)
 
     document.add_heading("Summary", level=1)
     table = document.add_table(rows=1, cols=4)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from qmark.report import Report
 from qmark.signals.annotation import Annotation, Annotations
-from qmark.signals.case import case_names, name_pattern
+from qmark.signals.case import case_letters, case_names, letter_refs, name_pattern
 from qmark.signals.cues import CueSet, load_cues, lower_text, merge_cues
 
 if TYPE_CHECKING:
@@ -77,8 +77,8 @@ def annotate(report: Report, cues: CueSet | None = None) -> Annotations:
     cues = cues or load_cues()
     items: list[Annotation] = []
     paragraphs = report.paragraphs
-    names = case_names(report)
-    named = name_pattern(names)
+    named = name_pattern(case_names(report))
+    letters = case_letters(report)
     for s in report.sentences:
         p = paragraphs[s.paragraph]
         if not p.analysed:
@@ -87,21 +87,24 @@ def annotate(report: Report, cues: CueSet | None = None) -> Annotations:
         hits = label_sentence(text, p.role, cues)
         for h in hits:
             items.append(Annotation(h.label, s.index, p.index, s.start + h.start, s.start + h.end, h.reason, h.score))
-        if named is not None and not any(h.label == "case_link" for h in hits):
-            m = named.search(text)
-            if m:
+        if (named is not None or letters) and not any(h.label == "case_link" for h in hits):
+            ref = _case_reference(text, named, letters)
+            if ref is not None:
+                start, end, who = ref
                 items.append(
                     Annotation(
-                        "case_link",
-                        s.index,
-                        p.index,
-                        s.start + m.start(),
-                        s.start + m.end(),
-                        f"refers to {m.group(1)}, at the centre of this review",
-                        1.0,
+                        "case_link", s.index, p.index, s.start + start, s.start + end, f"refers to {who}, at the centre of this review", 1.0
                     )
                 )
     return Annotations(items)
+
+
+def _case_reference(text: str, named: re.Pattern[str] | None, letters: list[str]) -> tuple[int, int, str] | None:
+    """The first reference in a sentence to a child of the review, by name or by letter."""
+    m = named.search(text) if named is not None else None
+    found = [(m.start(), m.end(), m.group(1))] if m else []
+    found += [(a, b, x) for a, b, x in letter_refs(text, letters)[:1]]
+    return min(found) if found else None
 
 
 # The twelve sentence labels of the design and the labelled corpus (checked against cues.yaml in the tests).
@@ -121,15 +124,19 @@ PUBLIC_LABELS: tuple[str, ...] = (
 )
 
 
+def profile_cues(profile: Profile) -> CueSet:
+    """The cue lists a profile uses: its own or the shared ones, plus its extra labels."""
+    cues = load_cues(str(profile.cues_path()))
+    extra = profile.files.get("cues_extra")
+    return merge_cues(cues, load_cues(str(extra))) if extra is not None else cues
+
+
 class CueDetector:
     """The registered 'cues' detector: the profile's cue lists over every analysed sentence,
     plus references to the people at the centre of the review."""
 
     def __init__(self, profile: Profile) -> None:
-        self.cues = load_cues(str(profile.cues_path()))
-        extra = profile.files.get("cues_extra")
-        if extra is not None:
-            self.cues = merge_cues(self.cues, load_cues(str(extra)))
+        self.cues = profile_cues(profile)
         self.signals = frozenset(label.name for label in self.cues.labels)
 
     def detect(self, analysis: Analysis) -> None:

@@ -222,7 +222,8 @@ def load_model(path: str | Path) -> SentenceModel:
 class LearnedDetector:
     """The registered 'learned' detector. Runs after the cue detector: for each label with a head,
     it keeps, drops or adds sentence labels as the fitted model says, and records every analysed
-    sentence's probabilities (``Analysis.sentence_scores``) for the annotations output."""
+    sentence's probabilities for the labels its heads decide (``Analysis.sentence_scores``) for the
+    annotations output."""
 
     MODEL = "sentences"  # the profile's models.<name> entry
 
@@ -266,8 +267,10 @@ class LearnedDetector:
                 continue  # the model does not confirm this cue's label here
             keep.append(a)
         scores: dict[int, dict[str, float]] = {}
+        # A head whose label the cues decide alone ('rules') says nothing about the label shown.
+        used = [(j, label) for j, label in enumerate(self.model.labels) if self.model.modes[j] != "rules"]
         for i, (s, _text) in enumerate(chosen):
-            scores[s.index] = {label: round(float(proba[i, j]), 3) for j, label in enumerate(self.model.labels)}
+            scores[s.index] = {label: round(float(proba[i, j]), 3) for j, label in used}
             for j, label in enumerate(self.model.labels):
                 if label in decided[i] and label not in rule_sets[i]:
                     keep.append(
