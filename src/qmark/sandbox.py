@@ -252,6 +252,15 @@ def _recv(stream: IO[bytes] | None) -> bytes | None:
 
 
 def _rss_mb() -> float:
+    # Linux keeps ru_maxrss across exec, so a child started by a large parent would report the
+    # parent's peak; VmHWM belongs to this process's own memory map.
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except (OSError, ValueError):
+        pass
     try:
         import resource
     except ImportError:  # Windows: no resource module
