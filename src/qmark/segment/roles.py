@@ -83,8 +83,12 @@ CONTENT_CHARS = 1500  # a paragraph's opening says what it is; a runaway 'paragr
 
 def content_roles(text: str) -> list[str]:
     """The roles a paragraph's own words point to ('The Board should ensure...': recommendations)."""
-    text = text[:CONTENT_CHARS].lower()
-    return [role for role, pat in _content_roles() if pat.search(text)]
+    return list(_roles_in(text[:CONTENT_CHARS].lower()))
+
+
+@lru_cache(maxsize=4096)  # repeated paragraphs (table rows, boilerplate) are read once
+def _roles_in(text: str) -> tuple[str, ...]:
+    return tuple(role for role, pat in _content_roles() if pat.search(text))
 
 
 def role_from_content(texts: list[str]) -> str | None:
