@@ -6,6 +6,11 @@ numbers, classification markings), the contents page and page-bottom footnotes, 
 wrapped lines into paragraphs and finds headings. Everything here is a heuristic over plain
 strings; a blank line is the strongest paragraph boundary a reader can hand over (the PDF
 reader turns large vertical gaps into blank lines).
+
+A PDF reader also knows each line's font size and weight (LineStyle): then headings are the
+lines set larger or in bold, a title wrapped over two lines stays one heading, footnotes are
+the small numbered lines at a page's foot, and a heading-sized title is never taken for the
+running header that repeats its words.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ _PAGE_NUMBER = re.compile(
     r")$",
     re.I,
 )
+_LONE_NUMBER = re.compile(r"^(?:(?:para(?:graph)?\.?|\u00b6)\s*)?[A-Z]?\d{1,3}(?:[.\-\u2013]\d{1,3}){0,3}[.):]?$", re.I)
 _ROMAN_PAGE = re.compile(r"^(?=[ivxl])(?:xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")  # front matter: iv
 _STRICT_PAGE_NUMBER = re.compile(r"^page\s+(\d{1,3})(?:\s+of\s+\d{1,3})?$", re.I)
 _SEPARATOR = re.compile(r"^[\s_\-\u2013\u2014=*.\u00b7~]{3,}$")
@@ -110,6 +116,18 @@ _NORMALISE = str.maketrans(
 )
 
 
+@dataclass(frozen=True)
+class LineStyle:
+    """How a line is set, as a PDF reader sees it: font size (points) and whether it is bold."""
+
+    size: float
+    bold: bool = False
+
+
+_BIGGER = 1.12  # a line this much larger than the body text is set as a heading
+_SMALLER = 0.93  # footnotes are set at most this large against the body text
+
+
 @dataclass
 class _Line:
     text: str
@@ -117,6 +135,7 @@ class _Line:
     blank: bool = False
     first_on_page: bool = False
     contents: str | None = None  # "heading", "entry" or "wrap" (an entry's wrapped title)
+    style: LineStyle | None = None
 
 
 @dataclass
@@ -131,26 +150,73 @@ class _State:
     kind: BlockKind = "paragraph"
     notes: list[Block] = field(default_factory=list)  # footnotes waiting for a paragraph to end
     numbered_level: int = 0  # level of the last numbered heading
+    body: float | None = None  # body text size, when the reader knows sizes
+    styled: bool = False  # the document sets its headings apart by size or weight
+    heading_sizes: list[float] = field(default_factory=list)  # larger sizes in the document, largest first
+    level_sizes: dict[int, float] = field(default_factory=dict)  # size of numbered headings per level
 
 
-def pages_to_blocks(pages: list[list[str]], paged: bool) -> tuple[list[Block], list[Noise]]:
+Styles = list[list["LineStyle | None"]]
+
+
+def pages_to_blocks(pages: list[list[str]], paged: bool, styles: Styles | None = None) -> tuple[list[Block], list[Noise]]:
     """Lines per page to blocks, plus the furniture taken out as noise.
 
     `paged` says the pages are real (PDF pages, form feeds); unpaged text is one page, in
-    which pages are inferred from 'Page N of M' lines when there are some.
+    which pages are inferred from 'Page N of M' lines when there are some. `styles`, when the
+    reader knows them, gives each line's LineStyle (None for blank lines).
     """
     pages = [[_clean(line) for line in page] for page in pages]
     if not paged and pages:
         inferred = _infer_pages([line for page in pages for line in page])
         if inferred is not None:
             pages, paged = inferred, True
+            styles = None
+    if styles is None or [len(p) for p in styles] != [len(p) for p in pages]:
+        styles = [[None] * len(page) for page in pages]
+    body = _body_size(pages, styles)
     noise: list[Noise] = []
-    pages = _remove_furniture(pages, paged, noise)
-    lines, notes = _flatten(pages)
+    pages = _remove_furniture(pages, paged, noise, styles, body)
+    pages = [_join_lone_numbers(page) for page in pages]
+    lines, notes = _flatten(pages, styles, body)
     _mark_contents(lines)
-    state = _State(width=_typical_width(pages), paged=paged)
+    state = _State(width=_typical_width(pages), paged=paged, body=body)
+    if body:
+        sizes = {round(line.style.size * 2) / 2 for line in lines if line.style and line.style.size >= _BIGGER * body}
+        state.heading_sizes = sorted(sizes, reverse=True)
+        state.styled = sum(1 for line in lines if not line.blank and _set_as_heading(line, state)) >= 2
     _walk(lines, notes, state)
     return state.blocks, noise
+
+
+def _body_size(pages: list[list[str]], styles: Styles) -> float | None:
+    """The size most of the text is set in (by characters), when sizes are known."""
+    counts: dict[float, int] = {}
+    for page, page_styles in zip(pages, styles):
+        for line, style in zip(page, page_styles):
+            if style is not None and line:
+                key = round(style.size * 2) / 2
+                counts[key] = counts.get(key, 0) + len(line)
+    return max(counts, key=lambda k: counts[k]) if counts else None
+
+
+def _join_lone_numbers(lines: list[str]) -> list[str]:
+    """A paragraph number alone on its line, its text on the next ('4.12' in a hanging indent,
+    as pdftotext and PDF viewers give it), becomes one line: '4.12 The health visitor...'."""
+    out = list(lines)
+    for i, line in enumerate(out):
+        if not line or len(line) > 14 or not _LONE_NUMBER.match(line):
+            continue
+        found = find_number(line + " x")
+        if not found or found[2] < len(line):
+            continue
+        j = i + 1
+        while j < len(out) and j <= i + 3 and not out[j]:
+            j += 1
+        if j < len(out) and out[j] and not _LONE_NUMBER.match(out[j]) and (out[j][:1].isupper() or out[j][:1] in "\"'\u201c\u2018("):
+            out[j] = f"{line} {out[j]}"
+            out[i] = ""
+    return out
 
 
 # --- cleaning and furniture ---------------------------------------------------------------
@@ -206,23 +272,33 @@ def _furniture(line: str, recurring: set[str], upper: bool, paged: bool) -> str 
     return None
 
 
-def _remove_furniture(pages: list[list[str]], paged: bool, noise: list[Noise]) -> list[list[str]]:
-    """Blank out furniture in the top and bottom lines of each page, noting it as noise."""
+def _remove_furniture(
+    pages: list[list[str]], paged: bool, noise: list[Noise], styles: Styles | None = None, body: float | None = None
+) -> list[list[str]]:
+    """Blank out furniture in the top and bottom lines of each page, noting it as noise. A line
+    set larger than the body text is a heading, even when a running header repeats its words."""
     recurring = _recurring(pages) if paged else set()
     out = []
     for number, lines in enumerate(pages, start=1):
+        page_styles = styles[number - 1] if styles else [None] * len(lines)
         lines = ["" if _SEPARATOR.match(line) else line for line in lines]
         filled = [i for i, line in enumerate(lines) if line]
         drop: dict[int, str] = {}
         middle = filled[len(filled) // 2] if filled else 0
+        seen: set[str] = set()
         for order in (filled, filled[::-1]):
             in_run = True  # every line so far from this edge was furniture
             for rank, i in enumerate(order):
-                reason = _furniture(lines[i], recurring, i < middle, paged)
+                style = page_styles[i] if i < len(page_styles) else None
+                large = bool(body and style and style.size >= _BIGGER * body)
+                reason = None if large else _furniture(lines[i], recurring, i < middle, paged)
+                if reason in ("running_header", "running_footer") and _signature(lines[i]) in seen:
+                    reason = None  # the header's words again on the same page: the title itself
                 if rank >= _ZONE and (reason is None or not in_run or rank >= _ZONE + 2):
                     break  # past the zone, only a short unbroken run of furniture goes on
                 if reason is not None:
                     drop.setdefault(i, reason)
+                    seen.add(_signature(lines[i]))
                 in_run = in_run and reason is not None
         for i in sorted(drop):
             noise.append(Noise(lines[i], number if paged else None, drop[i]))
@@ -241,25 +317,44 @@ def _typical_width(pages: list[list[str]]) -> int:
 # --- footnote detection ----------------------------------------------------------------
 
 
-def _footnotes(lines: list[str], last_note: int) -> tuple[list[str], list[tuple[int, str]]]:
+def _footnotes(
+    lines: list[str], last_note: int, styles: list[LineStyle | None] | None = None, body: float | None = None
+) -> tuple[list[str], list[tuple[int, str]]]:
     """Split numbered notes off the bottom of a page's body lines: (body, [(number, text)])."""
     filled = [i for i, line in enumerate(lines) if line]
     for s in filled[-_FOOTNOTE_WINDOW:]:
-        notes = _parse_notes([lines[i] for i in filled if i >= s])
+        notes = _parse_notes([lines[i] for i in filled if i >= s], last_note)
         if not notes:
             continue
         first_number, first_text = notes[0]
         if not (first_number == 1 or last_note < first_number <= last_note + 3):
             continue  # footnote numbers run on through a report
+        sizes = [st.size for i in filled if i >= s and styles and i < len(styles) and (st := styles[i]) is not None]
+        if body and sizes:
+            if max(sizes) > _SMALLER * body:
+                continue  # set as large as the body: not a note, whatever it looks like
+            small = True
+        else:
+            small = False
         before = [lines[i] for i in filled if i < s]
         if before and not (lines[s - 1] == "" or _TERMINAL.search(before[-1])):
             continue  # the candidate continues a sentence: body text, not a note
         marker = _marker(first_number).search(" ".join(before))
-        heading_like = len(first_text.split()) <= 4 and role_of(first_text) is not None
-        if heading_like or not (marker or _CITATION_CUE.search(first_text)):
+        if not small and _heading_not_note(first_text):
+            continue
+        if not (small or marker or _CITATION_CUE.search(first_text)):
             continue
         return _bracket_markers(lines[:s], [n for n, _ in notes]), notes
     return lines, []
+
+
+def _heading_not_note(text: str) -> bool:
+    """'1 Introduction', '3 FAMILY BACKGROUND', '2 Scope and terms of reference': a numbered
+    heading at a page's foot, not a note (notes are sentences or citations)."""
+    first = text.split("\n", 1)[0].strip()
+    if _NOT_HEADING_END.search(first) or len(first.split()) > 10:
+        return False
+    return _is_caps(first) or _names_role(first)
 
 
 def _marker(number: int) -> re.Pattern[str]:
@@ -281,38 +376,48 @@ def _bracket_markers(lines: list[str], numbers: list[int]) -> list[str]:
     return lines
 
 
-def _parse_notes(lines: list[str]) -> list[tuple[int, str]]:
-    """Numbered notes, each possibly running over several lines; [] if the lines are not notes."""
+def _parse_notes(lines: list[str], last_note: int = 0) -> list[tuple[int, str]]:
+    """Numbered notes, each possibly running over several lines; [] if the lines are not notes.
+    A line that starts with a paragraph number other than the next note's is body text."""
     notes: list[tuple[int, str]] = []
     for line in lines:
         m = _FOOTNOTE_START.match(line)
         if m and (not notes or int(m.group("num")) == notes[-1][0] + 1):
             notes.append((int(m.group("num")), m.group("text").strip()))
-        elif notes:
+        elif notes and not _numbered_paragraph(line):
             notes[-1] = (notes[-1][0], notes[-1][1] + "\n" + line)
         else:
             return []
     return notes
 
 
+def _numbered_paragraph(line: str) -> bool:
+    found = find_number(line)
+    return found is not None and line[found[2] :].lstrip()[:1].isupper()
+
+
 # --- the line stream --------------------------------------------------------------------
 
 
-def _flatten(pages: list[list[str]]) -> tuple[list[_Line], dict[int, list[Block]]]:
+def _flatten(pages: list[list[str]], styles: Styles | None = None, body: float | None = None) -> tuple[list[_Line], dict[int, list[Block]]]:
     """All body lines in order, with footnotes taken out and kept per page."""
     lines: list[_Line] = []
     notes: dict[int, list[Block]] = {}
     last_note = 0
     for number, page in enumerate(pages, start=1):
-        body, found = _footnotes(page, last_note)
+        page_styles = styles[number - 1] if styles else [None] * len(page)
+        body_lines, found = _footnotes(page, last_note, page_styles, body)
         if found:
             last_note = found[-1][0]
             notes[number] = [Block(f"[{n}] {text}", "footnote", page=number) for n, text in found]
         # Blank lines at a page's top and bottom are margins, not paragraph breaks: a
         # paragraph may run on over the page break.
-        filled = [i for i, text in enumerate(body) if text]
-        body = body[filled[0] : filled[-1] + 1] if filled else []
-        lines += [_Line(text, number, blank=not text, first_on_page=i == 0) for i, text in enumerate(body)]
+        filled = [i for i, text in enumerate(body_lines) if text]
+        first, last = (filled[0], filled[-1] + 1) if filled else (0, 0)
+        lines += [
+            _Line(body_lines[i], number, blank=not body_lines[i], first_on_page=i == first, style=page_styles[i] if i < len(page_styles) else None)
+            for i in range(first, last)
+        ]
     return lines, notes
 
 
@@ -323,35 +428,72 @@ def _mark_contents(lines: list[_Line]) -> None:
             return
         if line.blank or not _CONTENTS_HEADING.match(line.text):
             continue
-        marks: dict[int, str] = {}
-        pending: list[int] = []  # wrapped entry titles waiting for their page number
-        for i in range(h + 1, len(lines)):
-            cur = lines[i]
-            if cur.page > line.page + 2:
-                break
-            if cur.blank:
-                continue
-            if cur.first_on_page and cur.page != line.page and not _contents_entry(cur.text):
-                break  # the contents went on to a second page only if it starts with an entry
-            if _contents_entry(cur.text):
-                marks.update({j: "wrap" for j in pending})
-                marks[i] = "entry"
-                pending = []
-            elif len(pending) < 2 and len(cur.text) < 120:
-                pending.append(i)
-            else:
-                break
-        if sum(m == "entry" for m in marks.values()) >= 2:
+        marks = _paged_entries(lines, h) or _repeated_entries(lines, h)
+        if marks:
             line.contents = "heading"
             for i, mark in marks.items():
                 lines[i].contents = mark
             return
 
 
+def _paged_entries(lines: list[_Line], h: int) -> dict[int, str]:
+    """Entries with page numbers ('4. Analysis ....... 12') after the contents heading."""
+    line = lines[h]
+    marks: dict[int, str] = {}
+    pending: list[int] = []  # wrapped entry titles waiting for their page number
+    for i in range(h + 1, len(lines)):
+        cur = lines[i]
+        if cur.page > line.page + 2:
+            break
+        if cur.blank:
+            continue
+        if cur.first_on_page and cur.page != line.page and not _contents_entry(cur.text):
+            break  # the contents went on to a second page only if it starts with an entry
+        if _contents_entry(cur.text):
+            marks.update({j: "wrap" for j in pending})
+            marks[i] = "entry"
+            pending = []
+        elif len(pending) < 2 and len(cur.text) < 120:
+            pending.append(i)
+        else:
+            break
+    return marks if sum(m == "entry" for m in marks.values()) >= 2 else {}
+
+
+_MAX_ENTRIES = 60
+
+
+def _entry_key(text: str) -> str:
+    return " ".join(_LEADER_TAIL.sub("", text).lower().split())
+
+
+def _repeated_entries(lines: list[_Line], h: int) -> dict[int, str]:
+    """A contents list without page numbers (text copied from a web page or a Markdown list):
+    short title lines after the heading, most of which come again later as the headings
+    themselves. The list ends where its first title starts the body."""
+    entries: list[int] = []
+    for i in range(h + 1, min(len(lines), h + 2 * _MAX_ENTRIES)):
+        cur = lines[i]
+        if cur.blank:
+            continue
+        text = cur.text
+        if len(entries) >= _MAX_ENTRIES or len(text) > 90 or not 1 <= len(text.split()) <= 12 or text.endswith((".", ";", ",")):
+            break
+        if entries and _entry_key(text) == _entry_key(lines[entries[0]].text):
+            break
+        entries.append(i)
+    if len(entries) < 2:
+        return {}
+    later = {_entry_key(line.text) for line in lines[entries[-1] + 1 :] if not line.blank}
+    again = sum(1 for i in entries if _entry_key(lines[i].text) in later)
+    return {i: "entry" for i in entries} if again >= max(2, 0.6 * len(entries)) else {}
+
+
 def _walk(lines: list[_Line], notes: dict[int, list[Block]], st: _State) -> None:
     prev: _Line | None = None  # previous non-blank line
     gap = True  # a blank line (or the start) since prev
     wrapped: list[str] = []  # a contents entry's title wrapped over lines
+    skip_to = 0
     for i, line in enumerate(lines):
         continuing = False
         if line.first_on_page:
@@ -368,10 +510,19 @@ def _walk(lines: list[_Line], notes: dict[int, list[Block]], st: _State) -> None
             continue
         nxt = _next_line(lines, i)
         boundary = not continuing and (gap or prev is None or line.first_on_page or bool(_TERMINAL.search(prev.text)))
+        if i < skip_to:
+            continue  # a wrapped heading's later lines, already taken
         if line.contents:
             _flush(st)
             wrapped = _contents_line(st, line, wrapped)
-        elif not continuing and (level := _heading_level(line.text, boundary, gap, nxt, st)) is not None:
+        elif not continuing and (styled := _styled_heading(lines, i, st)) is not None:
+            _flush(st)
+            text, skip_to, level = styled
+            st.blocks.append(Block(text, "heading", _page(st, line), level=level))
+            gap = True
+            prev = lines[skip_to - 1]
+            continue
+        elif not continuing and _may_be_heading(line, st) and (level := _heading_level(line.text, boundary, gap, nxt, st)) is not None:
             _flush(st)
             st.blocks.append(Block(line.text, "heading", _page(st, line), level=level))
             gap = True
@@ -474,6 +625,86 @@ def _starts_numbered(text: str, prev: _Line | None, gap: bool) -> bool:
 
 
 # --- headings ---------------------------------------------------------------------------
+
+
+def _set_as_heading(line: _Line, st: _State) -> str | None:
+    """'big' for a line set larger than the body text, 'bold' for a bold one, else None."""
+    style = line.style
+    if style is None or not st.body:
+        return None
+    if style.size >= _BIGGER * st.body:
+        return "big"
+    if style.bold and style.size >= _SMALLER * st.body:
+        return "bold"
+    return None
+
+
+def _may_be_heading(line: _Line, st: _State) -> bool:
+    """In a document whose headings are set apart by size or weight, a line in the body's own
+    regular type is a heading only when its words make it one beyond doubt."""
+    if not st.styled or line.style is None:
+        return True
+    return bool(heading_number(line.text)) or _is_caps(line.text)
+
+
+def _styled_heading(lines: list[_Line], i: int, st: _State) -> tuple[str, int, int] | None:
+    """A heading known from its type: (text, index after its last line, level). A heading
+    set over two or three lines (a long title) is one heading."""
+    line = lines[i]
+    how = _set_as_heading(line, st)
+    if how is None:
+        return None
+    text = line.text
+    most = 30 if how == "big" else 14
+    if not _heading_shape(text, most, st) or (how == "bold" and len(text) >= 0.75 * st.width):
+        return None
+    end = i + 1
+    style = line.style
+    assert style is not None
+    while end < len(lines) and end < i + 4:
+        nxt = lines[end]
+        s2 = nxt.style
+        if nxt.blank or nxt.contents or nxt.page != line.page or s2 is None or _set_as_heading(nxt, st) != how:
+            break
+        if abs(s2.size - style.size) > 0.6 or heading_number(nxt.text) or _NOT_HEADING_END.search(text):
+            break
+        joined = f"{text} {nxt.text}"
+        if not _heading_shape(joined, most + 10, st):
+            break
+        text, end = joined, end + 1
+    if end < len(lines) and not lines[end].blank and lines[end].text[:1].islower() and how == "bold":
+        return None  # a bold phrase that runs on into the sentence
+    return text, end, _styled_level(text, style.size, st)
+
+
+def _heading_shape(text: str, most: int, st: _State) -> bool:
+    words = text.split()
+    if not 1 <= len(words) <= most or _NOT_HEADING_END.search(text.rstrip("?")) or CAPTION.match(text):
+        return False
+    if _BULLET.match(text) and not heading_number(text):
+        return False
+    found = find_number(text)
+    return not (found and not heading_number(text))  # '4.12 The visitor...' in bold is a paragraph
+
+
+def _styled_level(text: str, size: float, st: _State) -> int:
+    numbered = heading_number(text)
+    if numbered is not None:
+        level = min(numbered[0], 6)
+        if not _APPENDIX_HEADING.match(text):
+            st.numbered_level = level
+            st.level_sizes.setdefault(level, size)
+        return level
+    role = role_of(text) if len(text.split()) <= 8 else None
+    same = [lv for lv, sz in st.level_sizes.items() if abs(sz - size) <= 0.6]
+    if same:
+        return min(same)
+    if st.numbered_level:
+        return 1 if role in _TOP_ROLES else min(st.numbered_level + 1, 6)
+    rounded = round(size * 2) / 2
+    rank = st.heading_sizes.index(rounded) + 1 if rounded in st.heading_sizes else len(st.heading_sizes) + 1
+    return min(rank, 6)
+
 
 
 def _is_caps(text: str) -> bool:
