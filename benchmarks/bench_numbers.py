@@ -65,6 +65,7 @@ def reading(path: Path) -> Counter:
 def pages(items: list[forms.Item], per_page: int = 9) -> list[list[str]]:
     """Items as pages of paragraphs for the reportlab writer (headings marked '#')."""
     paras = [("# " + it.text) if it.kind == "heading" else it.text for it in items if it.kind != "row"]
+    paras = [("\u2022 " + it.text) if it.kind == "item" and not forms._LABELLED.match(it.text) else t for it, t in zip([i for i in items if i.kind != "row"], paras)]
     return [paras[i : i + per_page] for i in range(0, len(paras), per_page)]
 
 

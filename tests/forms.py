@@ -39,6 +39,7 @@ class Item:
     body: str = ""  # the text after the printed number
 
 
+_LABELLED = re.compile(r"^\(?[a-z0-9]{1,4}[.)]\s")
 _NOTE_MARK = re.compile(r"\[(?:\d{1,3}|[ivx]{1,5})\]")
 
 
@@ -69,11 +70,12 @@ def outline(report: Report) -> list[Item]:
 
 
 def truth(report: Report) -> list[tuple[str, str]]:
-    """(number, first words after it) of each numbered body paragraph."""
+    """(number, first words after it) of each numbered body paragraph (a number at the start of
+    a table row is a row's label or a date, not a paragraph number)."""
     return [
         (p.number, _first_words(report.text[p.number_span[1] : p.end] if p.number_span else report.paragraph_text(p)))
         for p in report.paragraphs
-        if p.number and p.kind != "heading" and p.role != "contents"
+        if p.number and p.kind not in ("heading", "table_row") and p.role != "contents"
     ]
 
 
@@ -94,6 +96,8 @@ def wrapped(items: list[Item], width: int = 78, blank_lines: bool = False) -> st
             out.append("\t".join(c.strip() for c in it.text.split(" | ")))
         elif it.kind in ("heading", "contents"):
             out.append(it.text)
+        elif it.kind == "item" and not _LABELLED.match(it.text):
+            out.append(textwrap.fill("\u2022 " + it.text, width, subsequent_indent="  "))
         else:
             out.append(textwrap.fill(it.text, width))
     return ("\n\n" if blank_lines else "\n").join(out) + "\n"
@@ -141,7 +145,7 @@ def write_docx(path: Path, items: list[Item], auto: bool = False, title: str = "
                 p.paragraph_format.left_indent = Pt(36)
                 p.paragraph_format.first_line_indent = Pt(-36)
         elif it.kind == "item":
-            d.add_paragraph(it.text, style="List Bullet" if not re.match(r"^\(?[a-z0-9]{1,4}[.)]\s", it.text) else None)
+            d.add_paragraph(it.text, style=None if _LABELLED.match(it.text) else "List Bullet")
         else:
             d.add_paragraph(it.text)
     d.save(str(path))

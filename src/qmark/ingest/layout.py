@@ -46,6 +46,7 @@ _PAGE_NUMBER = re.compile(
     re.I,
 )
 _LONE_NUMBER = re.compile(r"^(?:(?:para(?:graph)?\.?|\u00b6)\s*)?[A-Z]?\d{1,3}(?:[.\-\u2013]\d{1,3}){0,3}[.):]?$", re.I)
+_BULLET_ONLY = re.compile(r"^[\u2022\u25cf\u25aa\u25a0\u25e6\u25cb\u00b7\u2023\u2043*\-\u2013o]$")
 _ROMAN_PAGE = re.compile(r"^(?=[ivxl])(?:xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")  # front matter: iv
 _STRICT_PAGE_NUMBER = re.compile(r"^page\s+(\d{1,3})(?:\s+of\s+\d{1,3})?$", re.I)
 _SEPARATOR = re.compile(r"^[\s_\-\u2013\u2014=*.\u00b7~]{3,}$")
@@ -177,7 +178,7 @@ def pages_to_blocks(pages: list[list[str]], paged: bool, styles: Styles | None =
     body = _body_size(pages, styles)
     noise: list[Noise] = []
     pages = _remove_furniture(pages, paged, noise, styles, body)
-    pages = [_join_lone_numbers(page) for page in pages]
+    pages = _join_lone_numbers(pages)
     lines, notes = _flatten(pages, styles, body)
     _mark_contents(lines)
     state = _State(width=_typical_width(pages), paged=paged, body=body)
@@ -200,30 +201,42 @@ def _body_size(pages: list[list[str]], styles: Styles) -> float | None:
     return max(counts, key=lambda k: counts[k]) if counts else None
 
 
-def _join_lone_numbers(lines: list[str]) -> list[str]:
+def _join_lone_numbers(pages: list[list[str]]) -> list[list[str]]:
     """A paragraph number alone on its line, its text on the next ('4.12' in a hanging indent,
-    as pdftotext and PDF viewers give it), becomes one line: '4.12 The health visitor...'."""
-    out = list(lines)
-    for i, line in enumerate(out):
-        if not line or len(line) > 14 or not _LONE_NUMBER.match(line):
+    as pdftotext and PDF viewers give it), becomes one line: '4.12 The health visitor...'.
+    The text may be on the next page when the number was the last line of a page."""
+    out = [list(page) for page in pages]
+    spots = [(p, i) for p, page in enumerate(out) for i, line in enumerate(page) if line]
+    for k, (p, i) in enumerate(spots):
+        line = out[p][i]
+        if len(line) > 14 or not _LONE_NUMBER.match(line):
             continue
         found = find_number(line + " x")
-        if not found or found[2] < len(line):
+        if not found or found[2] < len(line) or k + 1 == len(spots):
             continue
-        j = i + 1
-        while j < len(out) and j <= i + 3 and not out[j]:
-            j += 1
-        if j < len(out) and out[j] and not _LONE_NUMBER.match(out[j]) and (out[j][:1].isupper() or out[j][:1] in "\"'\u201c\u2018("):
-            out[j] = f"{line} {out[j]}"
-            out[i] = ""
+        later = [(q, j) for q, j in spots[k + 1 : k + 6] if not _BULLET_ONLY.match(out[q][j])]
+        if not later:
+            continue
+        q, j = later[0]  # bullets a PDF draws apart from their text are passed over
+        nxt = out[q][j]
+        if (q == p and j > i + 8) or (q != p and q != p + 1) or _LONE_NUMBER.match(nxt):
+            continue
+        if nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in "\"'\u201c\u2018(":
+            out[q][j] = f"{line} {nxt}"
+            out[p][i] = ""
     return out
 
 
 # --- cleaning and furniture ---------------------------------------------------------------
 
 
+_NUMBER_AGAINST_WORD = re.compile(r"^(\d{1,2}(?:\.\d{1,3}){1,3}|\d{1,3}\.)(?=[A-Z][a-z])")
+
+
 def _clean(line: str) -> str:
     line = line.translate(_NORMALISE).replace("\x00", "").strip()
+    # '5.1.10February': a hanging indent too narrow for its number leaves no space after it.
+    line = _NUMBER_AGAINST_WORD.sub(r"\1 ", line)
     # A soft hyphen (pdfium reports U+FFFE or U+0002) at a line end is a word broken across lines.
     if line.endswith(("\u00ad", "\ufffe", "\x02")):
         line = line[:-1] + "-"
@@ -256,10 +269,12 @@ def _recurring(pages: list[list[str]]) -> set[str]:
     counts: dict[str, int] = {}
     for lines in pages:
         filled = [i for i, line in enumerate(lines) if line]
-        for sig in {_signature(lines[i]) for i in filled[:_ZONE] + filled[-_ZONE:]}:
+        for sig in {_signature(lines[i]) for i in filled[:_ZONE] + filled[-_ZONE:] if not _LONE_NUMBER.match(lines[i])}:
             counts[sig] = counts.get(sig, 0) + 1
     need = max(2, math.ceil(_RECUR_SHARE * len(pages)))
-    return {sig for sig, n in counts.items() if n >= need and re.search(r"[a-z#]", sig)}
+    # Words, not bare numbers: '4.12' opening many pages is a paragraph number in a hanging
+    # indent (page numbers are recognised by their own patterns).
+    return {sig for sig, n in counts.items() if n >= need and re.search(r"[a-z]", sig)}
 
 
 def _furniture(line: str, recurring: set[str], upper: bool, paged: bool) -> str | None:
