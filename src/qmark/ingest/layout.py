@@ -549,7 +549,10 @@ def _walk(lines: list[_Line], notes: dict[int, list[Block]], st: _State) -> None
             _start(st, line, "list_item")
         elif _starts_numbered(line.text, prev, gap):
             _start(st, line, "paragraph")
-        elif st.lines and not _ends_paragraph(st, st.lines[-1], line.text):
+        elif st.lines and not (prev is not None and prev.style is not None and st.body) and not _ends_paragraph(st, st.lines[-1], line.text):
+            st.lines.append(line.text)
+        elif st.lines and prev is not None and prev.style is not None and st.body:
+            # the PDF reader has measured where paragraphs end and marked them with blank lines
             st.lines.append(line.text)
         else:
             _start(st, line, "paragraph")
@@ -659,7 +662,7 @@ def _may_be_heading(line: _Line, st: _State) -> bool:
     regular type is a heading only when its words make it one beyond doubt."""
     if not st.styled or line.style is None:
         return True
-    return bool(heading_number(line.text)) or _is_caps(line.text)
+    return len(line.text) <= 120 and (bool(heading_number(line.text)) or _is_caps(line.text))
 
 
 def _styled_heading(lines: list[_Line], i: int, st: _State) -> tuple[str, int, int] | None:
@@ -723,8 +726,9 @@ def _styled_level(text: str, size: float, st: _State) -> int:
 
 
 def _is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and all(c.isupper() for c in letters)
+    if any(c.islower() for c in text):  # stops at the first small letter: prose is rejected at once
+        return False
+    return sum(1 for c in text if c.isalpha()) >= 4
 
 
 def _is_title_case(text: str) -> bool:

@@ -4,20 +4,28 @@ pdfium hands over text in content-stream order, broken into runs wherever the te
 run's position (from the boxes of its first and last characters) lets us put the runs back in
 reading order, rejoin runs that share a line (table cells, superscript note markers), and turn
 the vertical gaps between paragraphs into the blank lines the layout rules rely on.
+
+pdfium also gives each character's font size, weight and angle. Size and weight go with each
+line to the layout rules (headings, footnotes); the angle lets a page whose text runs up or
+down the sheet (a landscape table on a rotated page) be read as if it were upright. A page
+set in two columns, found from the empty gutter between them, is read column by column.
 """
 
 from __future__ import annotations
 
+import ctypes
+import math
 import re
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from qmark.ingest.blocks import Noise, ReadResult
 from qmark.ingest.errors import IngestError
-from qmark.ingest.layout import MAX_PAGES, pages_to_blocks
+from qmark.ingest.layout import MAX_PAGES, LineStyle, Styles, pages_to_blocks
 
 PASSWORD = "is password-protected; remove the password and try again"
 DAMAGED = "is not a valid PDF or is damaged"
@@ -36,6 +44,8 @@ class _Run:
     right: float
     bottom: float
     top: float
+    size: float = 0.0  # font size in points; 0 when pdfium does not know it
+    bold: bool = False
 
     @property
     def height(self) -> float:
@@ -53,15 +63,17 @@ def read(path: Path) -> ReadResult:
     try:
         if len(pdf) > MAX_PAGES:
             raise IngestError(str(path), f"has {len(pdf):,} pages, over the {MAX_PAGES:,}-page limit")
-        pages = [_page_lines(pdf, i) for i in range(len(pdf))]
+        laid = [_page_lines(pdf, i) for i in range(len(pdf))]
         title = _title(pdf)
     except pdfium.PdfiumError:
         raise IngestError(str(path), DAMAGED) from None
     finally:
         pdf.close()
-    if not pages:
+    if not laid:
         raise IngestError(str(path), DAMAGED)
-    blocks, noise = pages_to_blocks(pages, paged=True)
+    pages = [lines for lines, _ in laid]
+    styles: Styles = [page_styles for _, page_styles in laid]
+    blocks, noise = pages_to_blocks(pages, paged=True, styles=styles)
     if _pages_with_text(pages, noise) <= len(pages) // 10:
         raise IngestError(str(path), SCANNED)
     return ReadResult(blocks=blocks, pages=len(pages), noise=noise, title=title)
@@ -103,9 +115,10 @@ def _title(pdf: pdfium.PdfDocument) -> str:
     return title
 
 
-def _page_lines(pdf: pdfium.PdfDocument, index: int) -> list[str]:
+def _page_lines(pdf: pdfium.PdfDocument, index: int) -> tuple[list[str], list[LineStyle | None]]:
     page = pdf[index]
     try:
+        width = page.get_width()
         textpage = page.get_textpage()
         try:
             runs = _runs(textpage)
@@ -113,11 +126,34 @@ def _page_lines(pdf: pdfium.PdfDocument, index: int) -> list[str]:
             textpage.close()
     finally:
         page.close()
-    return _lines(runs)
+    return _read_columns(runs, width)
+
+
+_BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.I)
+_SAMPLES = 3  # characters of a run whose font is looked at
+
+
+def _font(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, bool, float]:
+    """(size, bold, angle in degrees counter-clockwise) of one character."""
+    raw = textpage.raw
+    size = float(pdfium_c.FPDFText_GetFontSize(raw, index))
+    bold = pdfium_c.FPDFText_GetFontWeight(raw, index) >= 600
+    if not bold:
+        # many PDFs give no weight; the font's name says 'Bold'
+        need = pdfium_c.FPDFText_GetFontInfo(raw, index, None, 0, None)
+        if 0 < need < 256:
+            buf = ctypes.create_string_buffer(need)
+            pdfium_c.FPDFText_GetFontInfo(raw, index, buf, need, None)
+            bold = bool(_BOLD_NAME.search(buf.value.decode("latin-1", "replace").split("+")[-1]))
+    turn = pdfium_c.FPDFText_GetCharAngle(raw, index)
+    # pdfium measures the angle clockwise; the turn below is counter-clockwise
+    return size, bold, (360 - math.degrees(turn)) % 360 if turn >= 0 else 0.0
 
 
 def _runs(textpage: pdfium.PdfTextPage) -> list[_Run]:
-    """Text runs between pdfium's line breaks, each placed by its first and last characters."""
+    """Text runs between pdfium's line breaks, each placed by its first and last characters and
+    set in the size and weight of most of its characters. On a page whose text runs at an
+    angle, positions are turned so that the text reads left to right, top to bottom."""
     text = textpage.get_text_range()
     count = len(text)
     # Characters outside the Basic Multilingual Plane can shift string positions against
@@ -125,6 +161,7 @@ def _runs(textpage: pdfium.PdfTextPage) -> list[_Run]:
     # placed by a neighbouring character).
     last_index = textpage.count_chars() - 1
     runs: list[_Run] = []
+    angles: list[float] = []
     start = 0
     for m in list(_RUN_BREAK.finditer(text)) + [None]:
         end = m.start() if m else count
@@ -133,11 +170,113 @@ def _runs(textpage: pdfium.PdfTextPage) -> list[_Run]:
         if stripped:
             first = min(start + (len(chunk) - len(chunk.lstrip())), last_index)
             last = min(start + len(chunk.rstrip()) - 1, last_index)
+            # the type of a run: its first character's, and the size most of its letters have
+            size, bold, turn = _font(textpage, first)
+            step = max(1, (last - first) // _SAMPLES)
+            sizes = [size] + [float(pdfium_c.FPDFText_GetFontSize(textpage.raw, k)) for k in range(first + step, last + 1, step)]
+            size = statistics.median(sizes)
+            angles.append(turn)
             l1, b1, r1, t1 = textpage.get_charbox(first, loose=True)
             l2, b2, r2, t2 = textpage.get_charbox(last, loose=True)
-            runs.append(_Run(stripped, min(l1, l2), max(r1, r2), min(b1, b2), max(t1, t2)))
+            runs.append(_Run(stripped, min(l1, l2), max(r1, r2), min(b1, b2), max(t1, t2), size, bold))
         start = m.end() if m else count
-    return runs
+    turn = _page_angle(angles)
+    return [_turned(r, turn) for r in runs] if turn else runs
+
+
+def _page_angle(angles: list[float]) -> int:
+    """The angle most of a page's text runs at, to the nearest quarter turn (0 when upright)."""
+    if not angles:
+        return 0
+    quarters = [round(a / 90) % 4 for a in angles]
+    best = max(set(quarters), key=quarters.count)
+    return best * 90 if quarters.count(best) * 2 > len(quarters) else 0
+
+
+def _turned(run: _Run, angle: int) -> _Run:
+    """A run's box in the frame of text at this angle (so that it reads left to right)."""
+    rad = math.radians(angle)
+    c, s = round(math.cos(rad)), round(math.sin(rad))
+    xs, ys = [], []
+    for x in (run.left, run.right):
+        for y in (run.bottom, run.top):
+            xs.append(x * c + y * s)
+            ys.append(-x * s + y * c)
+    return _Run(run.text, min(xs), max(xs), min(ys), max(ys), run.size, run.bold)
+
+
+_GUTTER = 9.0  # points of white between two columns of text, at least
+_COLUMN_SHARE = 0.25  # each column holds at least this share of the page's narrow runs
+
+
+def _read_columns(runs: list[_Run], width: float) -> tuple[list[str], list[LineStyle | None]]:
+    """Lines of a page, read column by column when the page is set in two columns: text
+    spanning both (a title, a full-width table) is read before or after the columns."""
+    gutter = _gutter(runs, width)
+    if gutter is None:
+        return _lines(runs)
+    left = [r for r in runs if r.right <= gutter]
+    right = [r for r in runs if r.left >= gutter]
+    wide = [r for r in runs if r.left < gutter < r.right]
+    top = max(r.top for r in left + right)
+    above = [r for r in wide if r.bottom >= top - 1]
+    below = [r for r in wide if r.top < top - 1]
+    lines: list[str] = []
+    styles: list[LineStyle | None] = []
+    for part in (above, left, right, below):
+        if not part:
+            continue
+        part_lines, part_styles = _lines(part)
+        if lines:
+            lines.append("")
+            styles.append(None)
+        lines += part_lines
+        styles += part_styles
+    return lines, styles
+
+
+def _gutter(runs: list[_Run], width: float) -> float | None:
+    """The x of an empty vertical strip down the middle of the page with text on both sides,
+    or None when the page is set in one column."""
+    if width <= 0 or len(runs) < 16:
+        return None
+    narrow = [r for r in runs if r.right - r.left < 0.55 * width]
+    if len(narrow) < 0.7 * len(runs):
+        return None
+    lo, hi = int(0.3 * width), int(0.7 * width)
+    covered = [False] * (hi - lo + 1)
+    for r in narrow:
+        for x in range(max(lo, int(r.left)), min(hi, int(math.ceil(r.right))) + 1):
+            covered[x - lo] = True
+    best: tuple[int, int] | None = None
+    run_start = None
+    for k, c in enumerate(covered + [True]):
+        if not c and run_start is None:
+            run_start = k
+        elif c and run_start is not None:
+            if best is None or k - run_start > best[1] - best[0]:
+                best = (run_start, k)
+            run_start = None
+    if best is None or best[1] - best[0] < _GUTTER:
+        return None
+    x = lo + (best[0] + best[1]) / 2
+    left = [r for r in narrow if r.right <= x]
+    right = [r for r in narrow if r.left >= x]
+    if min(len(left), len(right)) < _COLUMN_SHARE * len(narrow) or min(len(left), len(right)) < 6:
+        return None
+    # Text columns are filled: most lines in each run close to the column's full width. Table
+    # columns with short cells are left to be read row by row.
+    for side, edge in ((left, x), (right, width)):
+        start = statistics.median(r.left for r in side)
+        full = sum(1 for r in side if r.right - r.left >= 0.7 * (max(rr.right for rr in side) - start))
+        if full < 0.5 * len(side):
+            return None
+    # The wide runs must sit above or below the columns, not between their lines.
+    cols = left + right
+    top, bottom = max(r.top for r in cols), min(r.bottom for r in cols)
+    if any(bottom + 1 < r.top < top - 1 for r in runs if r.left < x < r.right):
+        return None
+    return x
 
 
 def _same_line(a: _Run, b: _Run) -> bool:
@@ -145,8 +284,11 @@ def _same_line(a: _Run, b: _Run) -> bool:
     return overlap > 0.5 * min(a.height, b.height)
 
 
-def _lines(runs: list[_Run]) -> list[str]:
-    """Runs grouped into visual lines, top to bottom, with blank lines at paragraph gaps."""
+def _lines(runs: list[_Run]) -> tuple[list[str], list[LineStyle | None]]:
+    """Runs grouped into visual lines, top to bottom, with blank lines at paragraph gaps; and
+    each line's style (None for the blank lines)."""
+    if not runs:
+        return [], []
     rows: list[list[_Run]] = []
     for run in sorted(runs, key=lambda r: (-r.top, r.left)):
         for row in rows[-3:]:  # a run shares a line with one of the last few lines, if any
@@ -163,15 +305,48 @@ def _lines(runs: list[_Run]) -> list[str]:
     pitches = [bottoms[i - 1] - bottoms[i] for i in range(1, len(rows))]
     usual = statistics.median(pitches) if len(pitches) >= 3 else None
     margin = _left_margin(lefts)
+    rights = [max(r.right for r in row) for row in rows]
+    edge = sorted(rights)[int(0.9 * (len(rights) - 1))]  # the right margin most full lines reach
     out: list[str] = []
+    styles: list[LineStyle | None] = []
     for i, text in enumerate(texts):
         if i:
             pitch = pitches[i - 1]
             gap = pitch > _GAP_FACTOR * usual if usual else pitch > 1.6 * heights[i]
             if gap or (_first_line_indent(lefts, heights, i, margin) and out[-1].endswith((".", "?", "!", ":"))):
                 out.append("")
+                styles.append(None)
+            elif _short_line_ends(texts[i - 1], rights[i - 1], edge, margin, text):
+                out.append("")
+                styles.append(None)
         out.append(text)
-    return out
+        styles.append(_style(rows[i]))
+    return out, styles
+
+
+def _style(row: list[_Run]) -> LineStyle | None:
+    """A line's style: the size of most of its letters (a superscript note marker does not
+    count), bold when all its longer runs are bold."""
+    main = [r for r in row if len(r.text) > 3] or row
+    if not any(r.size for r in main):
+        return None
+    weights: dict[float, int] = {}
+    for r in main:
+        weights[round(r.size, 1)] = weights.get(round(r.size, 1), 0) + len(r.text)
+    size = max(weights, key=lambda k: weights[k])
+    return LineStyle(size, all(r.bold for r in main))
+
+
+_SHORT = 0.2  # a line ending this share of the column short of the right margin ends its paragraph
+_SENTENCE_END = re.compile(r"[.?!:\u2026][\"'\u201d\u2019)\]]*$")
+
+
+def _short_line_ends(prev: str, right: float, edge: float, margin: float, text: str) -> bool:
+    """A sentence that ends well short of the right margin ends its paragraph (measured in
+    points: counting characters misjudges proportional type)."""
+    if edge - margin < 100 or right > edge - _SHORT * (edge - margin):
+        return False
+    return bool(_SENTENCE_END.search(prev)) and not text[:1].islower()
 
 
 def _first_line_indent(lefts: list[float], heights: list[float], i: int, margin: float) -> bool:
