@@ -56,7 +56,13 @@ def describe(report: Report) -> dict[str, Any]:
         "date": report.date,
         "date_source": _date_source(report),
         "documents": [
-            {"name": d.name, "format": d.format, "pages": d.pages, "role": "report" if d.is_main else "working_document"}
+            {
+                "name": d.name,
+                "format": d.format,
+                "pages": d.pages,
+                "role": "report" if d.is_main else "working_document",
+                "ocr_confidence": list(d.ocr) if d.ocr is not None else None,
+            }
             for d in report.documents
         ],
         "sections": sections,
@@ -100,6 +106,10 @@ def render(data: dict[str, Any], out: TextIO) -> None:
     for d in data["documents"]:
         pages = f", {d['pages']} pages" if d["pages"] else ""
         w(f"Document: {one_line(d['name'])} ({d['format']}{pages}, {d['role'].replace('_', ' ')})\n")
+        if d.get("ocr_confidence") is not None:
+            from qmark.ingest.ocr import describe
+
+            w(f"  read by OCR (Tesseract); mean word confidence per page: {describe(d['ocr_confidence'])}\n")
     w(f"\nSections ({len(data['sections'])}):\n")
     for s in data["sections"]:
         w(f"  {'  ' * (s['level'] - 1)}{_short(one_line(s['heading']), 70)}  [{s['role']}]\n")

@@ -46,6 +46,7 @@ class Document:
     end: int
     pages: int = 0  # 0 when the format has no pages
     is_main: bool = True
+    ocr: tuple[float | None, ...] | None = None  # read by OCR: each page's mean word confidence (0-100)
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,12 @@ def to_assessment(
             date_source=report.date_source,
             documents=[
                 DocumentInfo(
-                    name=d.name, format=d.format, sha256=d.sha256, pages=d.pages, role="report" if d.is_main else "working_document"
+                    name=d.name,
+                    format=d.format,
+                    sha256=d.sha256,
+                    pages=d.pages,
+                    role="report" if d.is_main else "working_document",
+                    ocr_confidence=list(d.ocr) if d.ocr is not None else None,
                 )
                 for d in report.documents
             ],
@@ -119,6 +124,7 @@ def to_assessment(
             numbered_paragraphs=sum(1 for p in report.paragraphs if p.number),
             sections=[s.heading for s in report.sections if s.level == top],
             noise_removed=len(report.noise),
+            notes=_reading_notes(report),
         ),
         questions=results,
         figures=analysis.figures,
@@ -126,3 +132,16 @@ def to_assessment(
         warnings=warnings,
         sentences=sentences,
     )
+
+
+def _reading_notes(report: Report) -> list[str]:
+    """What the assessor should know about how the documents were read."""
+    from qmark.ingest.ocr import describe
+
+    notes = []
+    for d in report.documents:
+        if d.ocr is not None:
+            low = [c for c in d.ocr if c is not None and c < 80]
+            caution = "; check quotes from low-confidence pages against the scan" if low else ""
+            notes.append(f"{d.name} was scanned and read by OCR (Tesseract); mean word confidence per page: {describe(list(d.ocr))}{caution}.")
+    return notes

@@ -136,6 +136,9 @@ class DocumentInfo(BaseModel):
     sha256: str
     pages: int
     role: Literal["report", "working_document"]
+    ocr_confidence: list[float | None] | None = Field(
+        None, description="When the document was read by OCR: each page's mean word confidence (0-100), None for a page with no words."
+    )
 
 
 class ReportInfo(BaseModel):
@@ -148,6 +151,10 @@ class ReportInfo(BaseModel):
     numbered_paragraphs: int
     sections: list[str]
     noise_removed: int = Field(description="Running headers, footers and markings kept out of the analysis.")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="How the documents were read, where the assessor should know: e.g. read by OCR, with each page's confidence.",
+    )
 
 
 class ProfileInfo(BaseModel):

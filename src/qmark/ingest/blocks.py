@@ -37,3 +37,4 @@ class ReadResult:
     pages: int = 0
     noise: list[Noise] | None = None
     title: str = ""
+    ocr: list[float | None] | None = None  # read by OCR: each page's mean word confidence (0-100)

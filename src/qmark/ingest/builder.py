@@ -235,7 +235,8 @@ def build(inputs: list[tuple[Source, ReadResult]]) -> Report:
             noise.append(Noise(n.text, n.page, n.reason))
         if not title and src.is_main:
             title = _pick_title([(p.kind, parts_text) for p, parts_text in _front(paragraphs, doc_index, "".join(parts))]) or result.title
-        documents.append(Document(src.name, src.path, src.format, src.sha256, doc_start, pos, result.pages, src.is_main))
+        ocr = tuple(result.ocr) if result.ocr is not None else None
+        documents.append(Document(src.name, src.path, src.format, src.sha256, doc_start, pos, result.pages, src.is_main, ocr))
 
     text = "".join(parts)
     paragraphs = _roles_from_content(paragraphs, sections, documents, text)

@@ -17,6 +17,7 @@ import ctypes
 import math
 import re
 import statistics
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,29 +55,50 @@ class _Run:
 
 def read(path: Path) -> ReadResult:
     _check_envelope(path)
+    result, page_count = _read(path)
+    if result is not None:
+        return result
+    # No text layer: a scan. With the OCR extra, OCRmyPDF adds one and it is read the same way.
+    from qmark.ingest import ocr
+
+    why = ocr.missing()
+    if why is not None:
+        raise IngestError(str(path), f"{SCANNED}; {why}")
+    with tempfile.TemporaryDirectory(prefix="qmark-ocr-") as work:
+        layered, confidences = ocr.ocr_pdf(path, page_count, Path(work))
+        result, _ = _read(layered, shown=str(path))
+    if result is None:
+        raise IngestError(str(path), f"{SCANNED}; OCR found no readable text in it")
+    result.ocr = confidences
+    return result
+
+
+def _read(path: Path, shown: str | None = None) -> tuple[ReadResult | None, int]:
+    """The PDF's text layer as blocks, or None when it has none (a scan); and its page count."""
+    shown = shown or str(path)
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) in (_ERR_PASSWORD, _ERR_SECURITY):
-            raise IngestError(str(path), PASSWORD) from None
-        raise IngestError(str(path), DAMAGED) from None
+            raise IngestError(shown, PASSWORD) from None
+        raise IngestError(shown, DAMAGED) from None
     try:
         if len(pdf) > MAX_PAGES:
-            raise IngestError(str(path), f"has {len(pdf):,} pages, over the {MAX_PAGES:,}-page limit")
+            raise IngestError(shown, f"has {len(pdf):,} pages, over the {MAX_PAGES:,}-page limit")
         laid = [_page_lines(pdf, i) for i in range(len(pdf))]
         title = _title(pdf)
     except pdfium.PdfiumError:
-        raise IngestError(str(path), DAMAGED) from None
+        raise IngestError(shown, DAMAGED) from None
     finally:
         pdf.close()
     if not laid:
-        raise IngestError(str(path), DAMAGED)
+        raise IngestError(shown, DAMAGED)
     pages = [lines for lines, _ in laid]
     styles: Styles = [page_styles for _, page_styles in laid]
     blocks, noise = pages_to_blocks(pages, paged=True, styles=styles)
     if _pages_with_text(pages, noise) <= len(pages) // 10:
-        raise IngestError(str(path), SCANNED)
-    return ReadResult(blocks=blocks, pages=len(pages), noise=noise, title=title)
+        return None, len(pages)
+    return ReadResult(blocks=blocks, pages=len(pages), noise=noise, title=title), len(pages)
 
 
 def _pages_with_text(pages: list[list[str]], noise: list[Noise]) -> int:
