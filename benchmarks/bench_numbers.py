@@ -65,7 +65,10 @@ def reading(path: Path) -> Counter:
 def pages(items: list[forms.Item], per_page: int = 9) -> list[list[str]]:
     """Items as pages of paragraphs for the reportlab writer (headings marked '#')."""
     paras = [("# " + it.text) if it.kind == "heading" else it.text for it in items if it.kind != "row"]
-    paras = [("\u2022 " + it.text) if it.kind == "item" and not forms._LABELLED.match(it.text) else t for it, t in zip([i for i in items if i.kind != "row"], paras)]
+    paras = [
+        ("\u2022 " + it.text) if it.kind == "item" and not forms._LABELLED.match(it.text) else t
+        for it, t in zip([i for i in items if i.kind != "row"], paras)
+    ]
     return [paras[i : i + per_page] for i in range(0, len(paras), per_page)]
 
 
@@ -163,7 +166,9 @@ def main() -> int:
         lowest = f"  lowest {100 * low[0][0]:.0f}% ({low[0][1]})" if low and low[0][0] < 1 else ""
         print(f"  {form:<17} {hit:>5}/{total} {100 * hit / total:6.1f}%{lowest}")
         if form.endswith("auto") and stats:
-            print(f"      ({stats['auto']} numbers made by Word's list numbering, {stats['typed']} typed where the report's numbering jumps)")
+            print(
+                f"      ({stats['auto']} numbers made by Word's list numbering, {stats['typed']} typed where the report's numbering jumps)"
+            )
         for line in misses[form][: args.show]:
             print(f"      missed {line}")
     if tmp is not None:

@@ -164,9 +164,7 @@ def _fields(paragraph, parts) -> None:
             paragraph.add_run(part)
         else:
             code, shown = part
-            paragraph._p.append(
-                parse_xml(f'<w:fldSimple xmlns:w="{W_NS}" w:instr=" {code} "><w:r><w:t>{shown}</w:t></w:r></w:fldSimple>')
-            )
+            paragraph._p.append(parse_xml(f'<w:fldSimple xmlns:w="{W_NS}" w:instr=" {code} "><w:r><w:t>{shown}</w:t></w:r></w:fldSimple>'))
 
 
 class _AutoNumbering:

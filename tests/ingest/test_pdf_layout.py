@@ -75,8 +75,10 @@ def test_a_numbered_heading_at_the_foot_of_a_page_is_not_a_footnote(tmp_path: Pa
     c.drawString(72, 80, "1 HM Government (2018) Working Together to Safeguard Children.")
     c.showPage()
     p = Page(c)
-    p.text("2-1 The partners asked the review to look at the eighteen months before the injury and at how "
-           "the services shared what they knew. They did not ask it to decide whether the harm could have been prevented.")
+    p.text(
+        "2-1 The partners asked the review to look at the eighteen months before the injury and at how "
+        "the services shared what they knew. They did not ask it to decide whether the harm could have been prevented."
+    )
     c.save()
     report = read_report(path)
     headings = [report.paragraph_text(x) for x in report.paragraphs if x.kind == "heading"]

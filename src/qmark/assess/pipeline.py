@@ -143,5 +143,7 @@ def _reading_notes(report: Report) -> list[str]:
         if d.ocr is not None:
             low = [c for c in d.ocr if c is not None and c < 80]
             caution = "; check quotes from low-confidence pages against the scan" if low else ""
-            notes.append(f"{d.name} was scanned and read by OCR (Tesseract); mean word confidence per page: {describe(list(d.ocr))}{caution}.")
+            notes.append(
+                f"{d.name} was scanned and read by OCR (Tesseract); mean word confidence per page: {describe(list(d.ocr))}{caution}."
+            )
     return notes

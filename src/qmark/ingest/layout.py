@@ -420,7 +420,7 @@ def _flatten(pages: list[list[str]], styles: Styles | None = None, body: float |
     notes: dict[int, list[Block]] = {}
     last_note = 0
     for number, page in enumerate(pages, start=1):
-        page_styles = styles[number - 1] if styles else [None] * len(page)
+        page_styles: list[LineStyle | None] = styles[number - 1] if styles else [None] * len(page)
         body_lines, found = _footnotes(page, last_note, page_styles, body)
         if found:
             last_note = found[-1][0]
@@ -430,7 +430,13 @@ def _flatten(pages: list[list[str]], styles: Styles | None = None, body: float |
         filled = [i for i, text in enumerate(body_lines) if text]
         first, last = (filled[0], filled[-1] + 1) if filled else (0, 0)
         lines += [
-            _Line(body_lines[i], number, blank=not body_lines[i], first_on_page=i == first, style=page_styles[i] if i < len(page_styles) else None)
+            _Line(
+                body_lines[i],
+                number,
+                blank=not body_lines[i],
+                first_on_page=i == first,
+                style=page_styles[i] if i < len(page_styles) else None,
+            )
             for i in range(first, last)
         ]
     return lines, notes
@@ -532,8 +538,8 @@ def _walk(lines: list[_Line], notes: dict[int, list[Block]], st: _State) -> None
             wrapped = _contents_line(st, line, wrapped)
         elif not continuing and (styled := _styled_heading(lines, i, st)) is not None:
             _flush(st)
-            text, skip_to, level = styled
-            st.blocks.append(Block(text, "heading", _page(st, line), level=level))
+            text, skip_to, styled_level = styled
+            st.blocks.append(Block(text, "heading", _page(st, line), level=styled_level))
             gap = True
             prev = lines[skip_to - 1]
             continue
@@ -549,7 +555,9 @@ def _walk(lines: list[_Line], notes: dict[int, list[Block]], st: _State) -> None
             _start(st, line, "list_item")
         elif _starts_numbered(line.text, prev, gap):
             _start(st, line, "paragraph")
-        elif st.lines and not (prev is not None and prev.style is not None and st.body) and not _ends_paragraph(st, st.lines[-1], line.text):
+        elif (
+            st.lines and not (prev is not None and prev.style is not None and st.body) and not _ends_paragraph(st, st.lines[-1], line.text)
+        ):
             st.lines.append(line.text)
         elif st.lines and prev is not None and prev.style is not None and st.body:
             # the PDF reader has measured where paragraphs end and marked them with blank lines
@@ -722,7 +730,6 @@ def _styled_level(text: str, size: float, st: _State) -> int:
     rounded = round(size * 2) / 2
     rank = st.heading_sizes.index(rounded) + 1 if rounded in st.heading_sizes else len(st.heading_sizes) + 1
     return min(rank, 6)
-
 
 
 def _is_caps(text: str) -> bool:

@@ -268,8 +268,8 @@ def _gutter(runs: list[_Run], width: float) -> float | None:
     lo, hi = int(0.3 * width), int(0.7 * width)
     covered = [False] * (hi - lo + 1)
     for r in narrow:
-        for x in range(max(lo, int(r.left)), min(hi, int(math.ceil(r.right))) + 1):
-            covered[x - lo] = True
+        for at in range(max(lo, int(r.left)), min(hi, int(math.ceil(r.right))) + 1):
+            covered[at - lo] = True
     best: tuple[int, int] | None = None
     run_start = None
     for k, c in enumerate(covered + [True]):
@@ -281,14 +281,14 @@ def _gutter(runs: list[_Run], width: float) -> float | None:
             run_start = None
     if best is None or best[1] - best[0] < _GUTTER:
         return None
-    x = lo + (best[0] + best[1]) / 2
-    left = [r for r in narrow if r.right <= x]
-    right = [r for r in narrow if r.left >= x]
+    gutter = lo + (best[0] + best[1]) / 2
+    left = [r for r in narrow if r.right <= gutter]
+    right = [r for r in narrow if r.left >= gutter]
     if min(len(left), len(right)) < _COLUMN_SHARE * len(narrow) or min(len(left), len(right)) < 6:
         return None
     # Text columns are filled: most lines in each run close to the column's full width. Table
     # columns with short cells are left to be read row by row.
-    for side, edge in ((left, x), (right, width)):
+    for side in (left, right):
         start = statistics.median(r.left for r in side)
         full = sum(1 for r in side if r.right - r.left >= 0.7 * (max(rr.right for rr in side) - start))
         if full < 0.5 * len(side):
@@ -296,9 +296,9 @@ def _gutter(runs: list[_Run], width: float) -> float | None:
     # The wide runs must sit above or below the columns, not between their lines.
     cols = left + right
     top, bottom = max(r.top for r in cols), min(r.bottom for r in cols)
-    if any(bottom + 1 < r.top < top - 1 for r in runs if r.left < x < r.right):
+    if any(bottom + 1 < r.top < top - 1 for r in runs if r.left < gutter < r.right):
         return None
-    return x
+    return gutter
 
 
 def _same_line(a: _Run, b: _Run) -> bool:
