@@ -29,6 +29,8 @@ def render(assessment: Assessment, profile: Profile, console: Console | None = N
     )
     for w in assessment.warnings:
         console.print(f"[bold red]Warning:[/bold red] {w.message}")
+    for note in r.notes:
+        console.print(f"Note: {note}", markup=False)
     table = Table(box=box.SIMPLE_HEAVY, show_lines=False, title=f"{assessment.profile.title}: suggested ratings", title_justify="left")
     table.add_column("Q", no_wrap=True)
     table.add_column("Question")
