@@ -57,7 +57,7 @@ def test_image_only_pdf(tmp_path):
         c.circle(300, 500, 60)
         c.showPage()
     c.save()
-    assert reason_for(path) == "has no text layer: it looks scanned and needs OCR before qmark can read it"
+    assert reason_for(path).startswith("has no text layer: it looks scanned and needs OCR before qmark can read it")
 
 
 def test_corrupt_docx(review_docx, tmp_path):
@@ -126,7 +126,7 @@ def test_scan_with_a_typed_footer_is_still_a_scan(make_pdf):
             layout.page_break()
 
     path = make_pdf("stamped.pdf", build, header="Kestrel Vale LSCB Serious Case Review: Child U", footer="Page {n} of {total}")
-    assert reason_for(path) == "has no text layer: it looks scanned and needs OCR before qmark can read it"
+    assert reason_for(path).startswith("has no text layer: it looks scanned and needs OCR before qmark can read it")
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ assessor is told how far to trust quotes from each page.
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import tempfile
@@ -41,6 +42,8 @@ def ocr_pdf(path: Path, pages: int, work: Path) -> tuple[Path, list[float | None
     if pages > MAX_OCR_PAGES:
         raise IngestError(str(path), f"is a scan of {pages:,} pages, over the {MAX_OCR_PAGES}-page limit for OCR")
     out = work / "ocr.pdf"
+    # OCRmyPDF's own warnings would break the one-line error and could quote the report
+    logging.getLogger("ocrmypdf").setLevel(logging.ERROR)
     with _LOCK:
         saved = tempfile.tempdir
         tempfile.tempdir = str(work)
