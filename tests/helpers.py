@@ -10,29 +10,50 @@ CORPUS = REPO / "corpus" / "dev"
 
 
 def write_pdf(path: Path, pages: list[list[str]], header: str = "OFFICIAL", title: str = "") -> Path:
-    """A real multi-page PDF (reportlab): a running header, 'Page N of M' footer, wrapped paragraphs."""
+    """A real multi-page PDF (reportlab): a running header, 'Page N of M' footer, wrapped paragraphs.
+
+    Each list in `pages` starts a new page (a page break); a list that does not fit runs on
+    to further pages as a word processor's would: a paragraph may break between lines at the
+    foot of a page, and a heading is kept with the first lines of what follows it. No text
+    is ever drawn below the bottom margin or over the footer."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen import canvas
 
+    width, height = A4
+    top, bottom, leading, after = height - 80, 72, 14, 10  # bottom margin one inch, above the footer
+    # Lay out first, so that the footer can say 'of M'.
+    sheets: list[list[tuple[str, float, float, str]]] = []  # per page: (font, size, y, line)
+    for paras in pages:
+        sheets.append([])
+        y = top
+        for k, para in enumerate(paras):
+            bold = para.startswith("#")
+            font, size = ("Helvetica-Bold", 12) if bold else ("Helvetica", 10.5)
+            lines = simpleSplit(para.lstrip("# "), font, size, width - 144)
+            # a heading needs room for itself and two lines of what follows it; a paragraph
+            # starts on a page only with room for two of its lines
+            need = len(lines) + 2 if bold and k + 1 < len(paras) else min(2, len(lines))
+            if y - leading * (need - 1) < bottom and sheets[-1]:
+                sheets.append([])
+                y = top
+            for line in lines:
+                if y < bottom:
+                    sheets.append([])
+                    y = top
+                sheets[-1].append((font, size, y, line))
+                y -= leading
+            y -= after
     c = canvas.Canvas(str(path), pagesize=A4)
     if title:
         c.setTitle(title)
-    width, height = A4
-    total = len(pages)
-    for n, paras in enumerate(pages, 1):
+    for n, drawn in enumerate(sheets, 1):
         c.setFont("Helvetica", 9)
         c.drawString(72, height - 40, header)
-        c.drawString(width / 2 - 30, 30, f"Page {n} of {total}")
-        y = height - 80
-        for para in paras:
-            bold = para.startswith("#")
-            text = para.lstrip("# ")
-            c.setFont("Helvetica-Bold" if bold else "Helvetica", 12 if bold else 10.5)
-            for line in simpleSplit(text, c._fontname, c._fontsize, width - 144):
-                c.drawString(72, y, line)
-                y -= 14
-            y -= 10
+        c.drawString(width / 2 - 30, 30, f"Page {n} of {len(sheets)}")
+        for font, size, y, line in drawn:
+            c.setFont(font, size)
+            c.drawString(72, y, line)
         c.showPage()
     c.save()
     return path
@@ -169,3 +190,46 @@ def synthetic_batch(out: Path, n: int, seed: int = 1) -> dict:
     with Store(out) as store:
         store.finish(items)
     return {"mix": mix, "by_year": by_year, "by_type": by_type, "citations": n_citations, "reports": n}
+
+
+SCANNED_PARAGRAPHS = [
+    "1.1 The partnership commissioned this review after Child S was taken to hospital with a head injury in March 2022.",
+    "1.2 The health visitor saw the family four times and recorded that the home was warm and the baby was thriving.",
+    "1.3 Nobody asked who else lived in the flat, because the records said that nobody else did.",
+]
+
+
+def write_scan(path: Path, footer: str = "") -> Path:
+    """A one-page report, printed and scanned: the page as a 200 dpi greyscale image in a PDF,
+    with no text layer; `footer`, when given, is typed on the scan as text (a stamp or page
+    number added after scanning), so the PDF has a little text but none of the report's."""
+    import pypdfium2 as pdfium
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader, simpleSplit
+    from reportlab.pdfgen import canvas
+
+    typed = path.with_name(path.stem + "-typed.pdf")
+    c = canvas.Canvas(str(typed), pagesize=A4)
+    y = A4[1] - 90
+    c.setFont("Helvetica-Bold", 16)
+    c.drawString(72, y, "1. Introduction")
+    c.setFont("Helvetica", 12)
+    for para in SCANNED_PARAGRAPHS:
+        y -= 12
+        for line in simpleSplit(para, "Helvetica", 12, A4[0] - 144):
+            y -= 16
+            c.drawString(72, y, line)
+    c.save()
+    pdf = pdfium.PdfDocument(str(typed))
+    image = pdf[0].render(scale=200 / 72).to_pil().convert("L")
+    pdf.close()
+    typed.unlink()
+    if not footer:
+        image.save(path, "PDF", resolution=200)
+        return path
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.drawImage(ImageReader(image), 0, 0, *A4)
+    c.setFont("Helvetica", 9)
+    c.drawString(72, 30, footer)
+    c.save()
+    return path

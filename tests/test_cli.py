@@ -6,13 +6,18 @@ import sys
 
 import pytest
 
-from helpers import write_pdf
+from helpers import write_pdf, write_scan
 from qmark.cli import main, sample_path
+from qmark.ingest import ocr
+
+# The entry point as run where the OCR extra is not installed: OCRmyPDF cannot be imported.
+WITHOUT_OCR = "import sys; sys.modules['ocrmypdf'] = None; from qmark.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
-def run(*args):
+def run(*args, without_ocr: bool = False):
     """The real entry point in a child process, as a user runs it."""
-    return subprocess.run([sys.executable, "-m", "qmark.cli", *args], capture_output=True, text=True, timeout=120)
+    entry = ["-c", WITHOUT_OCR] if without_ocr else ["-m", "qmark.cli"]
+    return subprocess.run([sys.executable, *entry, *args], capture_output=True, text=True, timeout=120)
 
 
 def test_assess_writes_json_and_html(tmp_path):
@@ -40,11 +45,11 @@ def _encrypted_pdf(path):
     c.save()
 
 
-def _scanned_pdf(path):
+def _scanned_pdf(path, pages=3):
     from reportlab.pdfgen import canvas
 
     c = canvas.Canvas(str(path))
-    for _ in range(3):
+    for _ in range(pages):
         c.rect(72, 72, 400, 600, fill=1)
         c.showPage()
     c.save()
@@ -57,7 +62,7 @@ BAD = {
     "empty": (lambda p: p.write_bytes(b""), "empty.pdf", "the file is empty"),
     "truncated pdf": (lambda p: p.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog"), "cut.pdf", "not a valid PDF"),
     "encrypted pdf": (_encrypted_pdf, "locked.pdf", "password-protected"),
-    "scanned pdf": (_scanned_pdf, "scan.pdf", "needs OCR"),
+    "scanned pdf": (_scanned_pdf, "scan.pdf", "needs OCR before qmark can read it; install the OCR extra"),
     "corrupt docx": (lambda p: p.write_bytes(b"PK\x03\x04 not really a zip"), "bad.docx", "not a valid Word document"),
     "binary as text": (lambda p: p.write_bytes(b"\x00\x01\x02" * 100), "junk.txt", "binary"),
     "blank text": (lambda p: p.write_text("   \n\n  \n"), "blank.txt", "no readable text"),
@@ -69,12 +74,31 @@ def test_bad_input_one_line_exit_2(tmp_path, case):
     make, name, words = BAD[case]
     path = tmp_path / name
     make(path)
-    r = run("assess", str(path))
+    # a scan gets the one line (saying how to get OCR) where the OCR extra is not installed;
+    # with it, the scan is read: test_scans_read_by_ocr_on_the_command_line
+    r = run("assess", str(path), without_ocr=case == "scanned pdf")
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1, r.stderr
     assert str(path) in lines[0] and words in lines[0]
     assert "Traceback" not in r.stderr
+
+
+@pytest.mark.skipif(ocr.missing() is not None, reason="OCR extra or Tesseract not installed")
+def test_scans_read_by_ocr_on_the_command_line(tmp_path):
+    scan = write_scan(tmp_path / "scanned.pdf")
+    blank = tmp_path / "shapes.pdf"
+    _scanned_pdf(blank, pages=1)  # a scan with no words on it at all
+    r = run("assess", str(scan), str(blank))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    # the scan is assessed from its OCR text layer, with the OCR confidence in the notes
+    assert "Paragraphs: " in r.stdout and "(3 numbered)" in r.stdout
+    assert "read by OCR (Tesseract)" in r.stdout
+    # the page with no words is one line on stderr, after OCR has run twice in this process
+    lines = r.stderr.strip().splitlines()
+    scan_line = "has no text layer: it looks scanned and needs OCR before qmark can read it; OCR found no readable text in it"
+    assert lines[0] == f"qmark: {blank}: {scan_line}"
+    assert lines[1] == "qmark: 1 of 2 documents could not be assessed:" and len(lines) == 3
 
 
 def test_oversized_file(tmp_path, capsys):

@@ -4,45 +4,20 @@ wrapped as a PDF with no text layer), read through OCRmyPDF and Tesseract when i
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfgen import canvas
 
 from qmark.ingest import IngestError, ocr, read_report
 from qmark.inspect import describe
 
-PARAGRAPHS = [
-    "1.1 The partnership commissioned this review after Child S was taken to hospital with a head injury in March 2022.",
-    "1.2 The health visitor saw the family four times and recorded that the home was warm and the baby was thriving.",
-    "1.3 Nobody asked who else lived in the flat, because the records said that nobody else did.",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from helpers import write_scan  # noqa: E402
 
 
-def scanned_pdf(tmp_path: Path) -> Path:
-    """A one-page report, printed and scanned: an image of the page in a PDF, no text layer."""
-    import pypdfium2 as pdfium
-
-    typed = tmp_path / "typed.pdf"
-    c = canvas.Canvas(str(typed), pagesize=A4)
-    y = A4[1] - 90
-    c.setFont("Helvetica-Bold", 16)
-    c.drawString(72, y, "1. Introduction")
-    c.setFont("Helvetica", 12)
-    for para in PARAGRAPHS:
-        y -= 12
-        for line in simpleSplit(para, "Helvetica", 12, A4[0] - 144):
-            y -= 16
-            c.drawString(72, y, line)
-    c.save()
-    pdf = pdfium.PdfDocument(str(typed))
-    image = pdf[0].render(scale=200 / 72).to_pil().convert("L")  # a 200 dpi greyscale scan
-    pdf.close()
-    scan = tmp_path / "scanned.pdf"
-    image.save(scan, "PDF", resolution=200)
-    return scan
+def scanned_pdf(tmp_path: Path, footer: str = "") -> Path:
+    return write_scan(tmp_path / "scanned.pdf", footer=footer)
 
 
 def test_without_ocr_the_message_says_how_to_get_it(tmp_path, monkeypatch):
@@ -57,7 +32,11 @@ def test_without_ocr_the_message_says_how_to_get_it(tmp_path, monkeypatch):
 @pytest.mark.skipif(ocr.missing() is not None, reason="OCR extra or Tesseract not installed")
 def test_a_scanned_report_is_read_by_ocr_with_page_confidence(tmp_path, capsys):
     scan = scanned_pdf(tmp_path)
+    streams = sys.stdout, sys.stderr
     report = read_report(scan)
+    # OCRmyPDF (through pikepdf) swaps sys.stderr for a StringIO; it must be put back, or the
+    # next one-line error is lost
+    assert (sys.stdout, sys.stderr) == streams
     numbers = {p.number: report.paragraph_text(p) for p in report.paragraphs if p.number}
     assert list(numbers) == ["1.1", "1.2", "1.3"]
     assert "Nobody asked who else lived in the flat" in numbers["1.3"]
@@ -75,3 +54,19 @@ def test_a_scanned_report_is_read_by_ocr_with_page_confidence(tmp_path, capsys):
     # nothing of OCRmyPDF's temporary work is left behind
     assert not list(tmp_path.glob("**/ocrmypdf.io.*"))
     assert shutil.which("tesseract")
+
+
+def test_a_scan_with_a_typed_footer(tmp_path, monkeypatch):
+    """A page number typed onto the scan gives the PDF a little text: it is still a scan, and
+    with OCR its whole page is read, not just the typed footer."""
+    scan = scanned_pdf(tmp_path, footer="Page 1 of 1")
+    if ocr.missing() is None:
+        report = read_report(scan)
+        numbers = {p.number: report.paragraph_text(p) for p in report.paragraphs if p.number}
+        assert list(numbers) == ["1.1", "1.2", "1.3"]
+        assert "Nobody asked who else lived in the flat" in numbers["1.3"]
+        assert report.documents[0].ocr is not None
+    monkeypatch.setattr(ocr, "missing", lambda: ocr.HOW)
+    with pytest.raises(IngestError) as err:
+        read_report(scan)
+    assert "looks scanned and needs OCR" in str(err.value) and "pip install 'qmark[ocr]'" in str(err.value)

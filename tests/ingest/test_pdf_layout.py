@@ -63,6 +63,47 @@ def test_headings_from_size_and_weight_and_a_title_over_two_lines(tmp_path: Path
     assert all(report.paragraph_text(x).endswith("nobody else did.") for x in numbers.values())
 
 
+def _headings_pdf(path: Path, chapter: float, section: float) -> Path:
+    """Numbered chapters, unnumbered sections under them and an unnumbered chapter-sized
+    'Conclusions', with chapters set at `chapter` points and sections at `section`."""
+    c = canvas.Canvas(str(path), pagesize=A4)
+    p = Page(c)
+    p.text("1. Introduction", chapter, bold=True)
+    p.text("1.1 " + SENTENCES)
+    p.text("Family involvement", section, bold=True)
+    p.text("1.2 " + SENTENCES)
+    p.text("2. Analysis", chapter, bold=True)
+    p.text("2.1 " + SENTENCES)
+    p.text("Father and the risk of domestic abuse (KLOE b)", section, bold=True)
+    p.text("2.2 " + SENTENCES)
+    p.text("Conclusions", chapter, bold=True)
+    p.text("2.3 " + SENTENCES)
+    c.save()
+    return path
+
+
+def test_headings_all_in_one_type_take_their_levels_from_the_numbering(tmp_path: Path):
+    # Bold 12 pt for chapters and sections alike, as many reports typed in Word have it: the
+    # type says these lines are headings but not which level; the numbering does, as in text.
+    report = read_report(_headings_pdf(tmp_path / "one_type.pdf", 12, 12))
+    headings = [(report.paragraph_text(x), report.sections[x.section].level) for x in report.paragraphs if x.kind == "heading"]
+    assert headings == [
+        ("1. Introduction", 1),
+        ("Family involvement", 2),
+        ("2. Analysis", 1),
+        ("Father and the risk of domestic abuse (KLOE b)", 2),
+        ("Conclusions", 2),
+    ]
+    numbers = {x.number: x for x in report.paragraphs if x.number}
+    # a section of the analysis is analysis, whatever words its heading shares with the terms of reference
+    assert numbers["2.2"].role == "analysis"
+    # where chapters and sections differ in size, a heading in the chapters' size is a chapter
+    report = read_report(_headings_pdf(tmp_path / "two_types.pdf", 15, 12))
+    levels = {report.paragraph_text(x): report.sections[x.section].level for x in report.paragraphs if x.kind == "heading"}
+    assert levels["Family involvement"] == 2 and levels["Father and the risk of domestic abuse (KLOE b)"] == 2
+    assert levels["Conclusions"] == 1
+
+
 def test_a_numbered_heading_at_the_foot_of_a_page_is_not_a_footnote(tmp_path: Path):
     path = tmp_path / "notes.pdf"
     c = canvas.Canvas(str(path), pagesize=A4)

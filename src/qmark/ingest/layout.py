@@ -155,6 +155,7 @@ class _State:
     styled: bool = False  # the document sets its headings apart by size or weight
     heading_sizes: list[float] = field(default_factory=list)  # larger sizes in the document, largest first
     level_sizes: dict[int, float] = field(default_factory=dict)  # size of numbered headings per level
+    sized_levels: bool = False  # the body's headings come in more than one size
 
 
 Styles = list[list["LineStyle | None"]]
@@ -186,6 +187,7 @@ def pages_to_blocks(pages: list[list[str]], paged: bool, styles: Styles | None =
         sizes = {round(line.style.size * 2) / 2 for line in lines if line.style and line.style.size >= _BIGGER * body}
         state.heading_sizes = sorted(sizes, reverse=True)
         state.styled = sum(1 for line in lines if not line.blank and _set_as_heading(line, state)) >= 2
+        state.sized_levels = _sizes_mark_levels(lines, state)
     _walk(lines, notes, state)
     return state.blocks, noise
 
@@ -538,8 +540,8 @@ def _walk(lines: list[_Line], notes: dict[int, list[Block]], st: _State) -> None
             wrapped = _contents_line(st, line, wrapped)
         elif not continuing and (styled := _styled_heading(lines, i, st)) is not None:
             _flush(st)
-            text, skip_to, styled_level = styled
-            st.blocks.append(Block(text, "heading", _page(st, line), level=styled_level))
+            text, skip_to, size = styled
+            st.blocks.append(Block(text, "heading", _page(st, line), level=_styled_level(text, size, st)))
             gap = True
             prev = lines[skip_to - 1]
             continue
@@ -673,8 +675,8 @@ def _may_be_heading(line: _Line, st: _State) -> bool:
     return len(line.text) <= 120 and (bool(heading_number(line.text)) or _is_caps(line.text))
 
 
-def _styled_heading(lines: list[_Line], i: int, st: _State) -> tuple[str, int, int] | None:
-    """A heading known from its type: (text, index after its last line, level). A heading
+def _styled_heading(lines: list[_Line], i: int, st: _State) -> tuple[str, int, float] | None:
+    """A heading known from its type: (text, index after its last line, size). A heading
     set over two or three lines (a long title) is one heading."""
     line = lines[i]
     how = _set_as_heading(line, st)
@@ -700,7 +702,7 @@ def _styled_heading(lines: list[_Line], i: int, st: _State) -> tuple[str, int, i
         text, end = joined, end + 1
     if end < len(lines) and not lines[end].blank and lines[end].text[:1].islower() and how == "bold":
         return None  # a bold phrase that runs on into the sentence
-    return text, end, _styled_level(text, style.size, st)
+    return text, end, style.size
 
 
 def _heading_shape(text: str, most: int, st: _State) -> bool:
@@ -713,6 +715,25 @@ def _heading_shape(text: str, most: int, st: _State) -> bool:
     return not (found and not heading_number(text))  # '4.12 The visitor...' in bold is a paragraph
 
 
+def _sizes_mark_levels(lines: list[_Line], st: _State) -> bool:
+    """Whether the headings from the first numbered one on come in more than one size, so
+    that a heading's size says its level. When they all share one size (bold 12 pt for
+    chapters and sections alike, as many reports typed in Word have it) it does not."""
+    sizes: set[float] = set()
+    numbered = False
+    i = 0
+    while i < len(lines):
+        found = None if lines[i].blank or lines[i].contents else _styled_heading(lines, i, st)
+        if found is None:
+            i += 1
+            continue
+        text, i, size = found
+        numbered = numbered or heading_number(text) is not None
+        if numbered:
+            sizes.add(round(size * 2) / 2)
+    return len(sizes) >= 2
+
+
 def _styled_level(text: str, size: float, st: _State) -> int:
     numbered = heading_number(text)
     if numbered is not None:
@@ -722,8 +743,11 @@ def _styled_level(text: str, size: float, st: _State) -> int:
             st.level_sizes.setdefault(level, size)
         return level
     role = role_of(text) if len(text.split()) <= 8 else None
+    # Set like the numbered headings of a level: that level, when sizes mark levels at all.
+    # Otherwise, as in plain text, an unnumbered heading in a numbered report is a sub-heading
+    # apart from the back matter.
     same = [lv for lv, sz in st.level_sizes.items() if abs(sz - size) <= 0.6]
-    if same:
+    if same and st.sized_levels:
         return min(same)
     if st.numbered_level:
         return 1 if role in _TOP_ROLES else min(st.numbered_level + 1, 6)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -47,6 +48,10 @@ def ocr_pdf(path: Path, pages: int, work: Path) -> tuple[Path, list[float | None
     with _LOCK:
         saved = tempfile.tempdir
         tempfile.tempdir = str(work)
+        # OCRmyPDF's last check (pikepdf's check_linearization, which fails on the unlinearized
+        # file it writes) leaves sys.stderr swapped for a StringIO: every later error line,
+        # the one-line message included, would vanish. Put the process's streams back.
+        streams = sys.stdout, sys.stderr
         try:
             ocrmypdf.ocr(
                 path,
@@ -63,6 +68,7 @@ def ocr_pdf(path: Path, pages: int, work: Path) -> tuple[Path, list[float | None
             raise IngestError(str(path), f"could not be read by OCR ({type(exc).__name__})") from None
         finally:
             tempfile.tempdir = saved
+            sys.stdout, sys.stderr = streams
     return out, _confidences(work, pages)
 
 
