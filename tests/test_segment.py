@@ -24,6 +24,22 @@ def test_sentences_keep_report_abbreviations_together():
     assert len(got) == 4
 
 
+def test_a_note_marker_after_a_full_stop_ends_the_sentence():
+    # footnote markers are written '[3]' once read (from Markdown, PDF and Word alike)
+    text = (
+        "The two trusts use different electronic record systems.[3] Westmarch's summary is a standard form. "
+        'Brandon et al.[4] Practitioners said the same. The team closed the case.[12] "Nobody asked," she said.'
+    )
+    assert _split(text) == [
+        "The two trusts use different electronic record systems.[3]",
+        "Westmarch's summary is a standard form.",
+        "Brandon et al.[4] Practitioners said the same.",
+        "The team closed the case.[12]",
+        '"Nobody asked," she said.',
+    ]
+    assert _split("Only one sentence.[2] then more words") == ["Only one sentence.[2] then more words"]
+
+
 def test_sentence_offsets_point_into_the_text():
     text = "  First one here. Second one there."
     spans = sentences.split(text, base=100)

@@ -89,7 +89,7 @@ def test_libreoffice_pdf_of_the_sample_and_its_text(tmp_path):
     source = read_report(SAMPLE)
     # every numbered paragraph whole: not cut after its first line
     for p in source.paragraphs:
-        if p.number and p.kind == "body" and p.role != "contents":
+        if p.number and p.kind == "paragraph" and p.role != "contents":
             assert numbered[p.number].split()[-3:] == source.paragraph_text(p).split()[-3:], p.number
     plain = forms.pdftotext(pdf, tmp_path / "child_m.txt", layout=False)
     assert_reads_like_the_original(plain)

@@ -173,3 +173,30 @@ def test_a_page_turned_on_its_side_reads_upright(tmp_path: Path):
     assert all(report.paragraph_text(x).endswith("nobody else did.") for x in numbered)
     assert [x.page for x in numbered] == [1, 2, 2, 2]
     assert "2. Chronology" in [report.paragraph_text(x) for x in report.paragraphs if x.kind == "heading"]
+
+
+def test_a_line_ending_in_a_hyphen_does_not_end_its_paragraph(tmp_path: Path):
+    """pdfium runs a line that ends in a hyphen on into the next with no line break (U+FFFE
+    between them); read as one line, it once cut the paragraph after its first line."""
+    path = tmp_path / "hyphen.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 11)
+    lines = [
+        "6.26 Something similar happened in health. The two community health trusts",
+        "use different electronic record systems. The transfer-out summary is a stand-",
+        "ard form with a one-line safeguarding field, and the full record follows later",
+        "as an attachment that no one in the receiving team opened before the visit.",
+        "",
+        "6.27 None of this is peculiar to Child M. Every transfer into the area reaches",
+        "the receiving team by the same route, and the same delay follows each one.",
+    ]
+    y = A4[1] - 90
+    for line in lines:
+        c.drawString(72, y, line)
+        y -= 20 if not line else 14
+    c.save()
+    report = read_report(path)
+    numbered = {x.number: report.paragraph_text(x) for x in report.paragraphs if x.number}
+    assert list(numbered) == ["6.26", "6.27"]
+    assert numbered["6.26"].endswith("opened before the visit.") and "a standard form with" in numbered["6.26"]
+    assert [x.number for x in report.paragraphs if x.kind != "heading"] == ["6.26", "6.27"]

@@ -35,7 +35,9 @@ SCANNED = "has no text layer: it looks scanned and needs OCR before qmark can re
 _ERR_PASSWORD, _ERR_SECURITY = 4, 5  # pdfium's FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY
 _MIN_TEXT_CHARS = 20  # a page with fewer visible characters has no text layer
 _GAP_FACTOR = 1.3  # line pitch this much above the usual one: a paragraph gap
-_RUN_BREAK = re.compile(r"\r\n|\r|\n")
+# pdfium ends a line that ends in a hyphen with U+FFFE and no line break, running the next
+# line on into the same text: the run is broken after it, so that each run is one line.
+_RUN_BREAK = re.compile(r"\r\n|\r|\n|(?<=\ufffe)")
 
 
 @dataclass
