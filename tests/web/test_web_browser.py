@@ -147,7 +147,7 @@ def _qmark(*args, env, stdin=None):
 def _stop(proc: subprocess.Popen) -> str:
     proc.send_signal(signal.SIGINT)
     try:
-        out, _ = proc.communicate(timeout=15)
+        out, _ = proc.communicate(timeout=60)  # a loaded machine can take a while to shut down cleanly
     except subprocess.TimeoutExpired:
         proc.kill()
         out, _ = proc.communicate()
