@@ -40,16 +40,18 @@ def label_sentence(text: str, role: str = "analysis", cues: CueSet | None = None
     low = lower_text(text)  # cue patterns are compiled for lower-cased text (see cues.lower_pattern)
     hits: list[Hit] = []
     found: set[str] = set()
+    possible = cues.candidates(text, low)
+    k = -1  # the cue's number in cues.cues
     for label in cues.labels:
         if any(u in found for u in label.unless_labels):
+            k += len(label.cues)
             continue
         total, best = 0.0, None
         for cue in label.cues:
-            if role in cue.roles_off or (cue.roles_only and role not in cue.roles_only):
+            k += 1
+            if k not in possible or role in cue.roles_off or (cue.roles_only and role not in cue.roles_only):
                 continue
             subject = text if cue.case_sensitive else low
-            if cue.anchors is not None and not any(map(subject.__contains__, cue.anchors)):
-                continue
             first = cue.pattern.search(subject)
             if first is None:
                 continue
