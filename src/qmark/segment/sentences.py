@@ -1,7 +1,14 @@
 """Sentence boundaries as offsets. syntok does the splitting; we mend the few places it breaks
 report conventions (para. 4.12, s.47, et al.), using an abbreviation list kept in data, and we
 never cut inside a quotation: reports quote records and families ('"Seen. No concerns. NFA."'),
-and a quoted fragment read as a sentence of the report's own would be judged as the reviewer's."""
+and a quoted fragment read as a sentence of the report's own would be judged as the reviewer's.
+
+syntok is careful but slow (pure Python, token by token), so a paragraph is first cut where
+syntok's own rules always end a sentence ('... the visit. She ...': a plain word, a full stop, a
+space, a capitalised word, no bracket open) and syntok reads only the pieces that hold anything
+less certain. tests/test_segment_fast.py checks the result is syntok's own on every paragraph of
+both corpora and on generated awkward text.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ import re
 from functools import lru_cache
 
 import syntok.segmenter as syntok
+from syntok._segmentation_states import State as _SyntokRules
 
 from qmark.data import load_yaml
 
@@ -33,17 +41,74 @@ def split(text: str, base: int = 0) -> list[tuple[int, int]]:
         # One sentence (a heading, a table row, a short item): no need to ask syntok.
         start = len(text) - len(text.lstrip())
         return [(base + start, base + len(stripped))]
+    merged = _mend(text, _split_at_notes(text, raw_spans(text)))
+    return [(base + s, base + e) for s, e in merged]
+
+
+def syntok_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences syntok finds in text, as offsets."""
     spans: list[tuple[int, int]] = []
     for para in syntok.analyze(text):
         for sent in para:
             toks = [t for t in sent]
             if not toks:
                 continue
-            start = toks[0].offset
-            end = toks[-1].offset + len(toks[-1].value)
-            spans.append((start, end))
-    merged = _mend(text, _split_at_notes(text, spans))
-    return [(base + s, base + e) for s, e in merged]
+            spans.append((toks[0].offset, toks[-1].offset + len(toks[-1].value)))
+    return spans
+
+
+# Where syntok always ends a sentence: a word of two or more letters (or a number of two or more
+# digits) standing alone, one stop, a space, then a capitalised word. Words its rules treat
+# otherwise (abbreviations, 'No', roman numerals, '2019. May') are left to it, as is any stop
+# inside an open bracket (it skips bracketed text).
+_CERTAIN = re.compile(r"(?<!\S)([A-Za-z]{2,}|[0-9]{2,})[.!?](?=\s+([A-Z][a-z]\w*))")
+_SYNTOK_KEEPS = _SyntokRules.abbreviations | _SyntokRules.roman_numerals | _SyntokRules.months | {"no", "No", "NO"}
+_OPEN = re.compile("[" + re.escape("".join(sorted(_SyntokRules.opening_brackets))) + "]")
+_CLOSE = re.compile("[" + re.escape("".join(sorted(_SyntokRules.closing_brackets))) + "]")
+_PARAGRAPH_BREAK = re.compile(r"\r?\n(?:\s*\r?\n)+")  # where syntok starts a new paragraph
+_STOP = re.compile("[" + re.escape("".join(sorted(c for c in _SyntokRules.terminals if len(c) == 1))) + "]")
+_ENDING = re.compile(_STOP.pattern + r"[\"'\u201d\u2019)\]]*$")
+
+
+_STOP_BEFORE_LOWER = re.compile(_STOP.pattern + r"(?=\s+[a-z])")  # syntok never splits before a lower-case word
+
+
+def _plainly_one(body: str) -> bool:
+    """No stop but at the very end or before a lower-case word, no bracket, no paragraph break:
+    syntok keeps it whole."""
+    return (
+        not _STOP.search(_STOP_BEFORE_LOWER.sub("", _ENDING.sub("", body))) and not _OPEN.search(body) and not _PARAGRAPH_BREAK.search(body)
+    )
+
+
+def raw_spans(text: str) -> list[tuple[int, int]]:
+    """syntok's sentences (syntok_spans), found faster: cut at the certain ends, and ask syntok
+    only about pieces with a stop, a semicolon, a colon or a bracket left in them."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    cuts = []
+    for m in _CERTAIN.finditer(text):
+        if m.group(1) in _SYNTOK_KEEPS or (m.group(1).isdigit() and m.group(2) in _SyntokRules.months):
+            continue
+        piece = text[start : m.start()]
+        if len(_OPEN.findall(piece)) != len(_CLOSE.findall(piece)):
+            continue  # possibly inside brackets: syntok's call
+        cuts.append(m.end())
+        start = m.end()
+    cuts.append(len(text))
+    start = 0
+    for end in cuts:
+        piece = text[start:end]
+        body = piece.strip()
+        if not body:
+            pass
+        elif _plainly_one(body):
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((start + lead, start + lead + len(body)))
+        else:
+            spans += [(start + a, start + b) for a, b in syntok_spans(piece)]
+        start = end
+    return spans
 
 
 # Text has plain typography by now (ingest.builder.normalise_text): quotes are ' and ".
