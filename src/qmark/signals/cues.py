@@ -107,6 +107,11 @@ class CueSet:
         """Every cue of every label, in label order: a cue's place here is its number."""
         return tuple(c for label in self.labels for c in label.cues)
 
+    @cached_property
+    def label_of(self) -> tuple[int, ...]:
+        """For each cue (by number), the index of its label in labels."""
+        return tuple(i for i, label in enumerate(self.labels) for _ in label.cues)
+
     def candidates(self, text: str, low: str) -> set[int]:
         """The numbers of the cues that can match this sentence: those without anchors, and those
         for which, in one of their ways, the sentence holds an anchor from every group. One

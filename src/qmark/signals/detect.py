@@ -40,16 +40,23 @@ def label_sentence(text: str, role: str = "analysis", cues: CueSet | None = None
     low = lower_text(text)  # cue patterns are compiled for lower-cased text (see cues.lower_pattern)
     hits: list[Hit] = []
     found: set[str] = set()
-    possible = cues.candidates(text, low)
-    k = -1  # the cue's number in cues.cues
-    for label in cues.labels:
+    # Only the cues whose anchors the sentence holds, label by label in the lists' order.
+    possible = sorted(cues.candidates(text, low))
+    label_of = cues.label_of
+    i = 0
+    while i < len(possible):
+        j = i
+        li = label_of[possible[i]]
+        while j < len(possible) and label_of[possible[j]] == li:
+            j += 1
+        ks, i = possible[i:j], j
+        label = cues.labels[li]
         if any(u in found for u in label.unless_labels):
-            k += len(label.cues)
             continue
         total, best = 0.0, None
-        for cue in label.cues:
-            k += 1
-            if k not in possible or role in cue.roles_off or (cue.roles_only and role not in cue.roles_only):
+        for k in ks:
+            cue = cues.cues[k]
+            if role in cue.roles_off or (cue.roles_only and role not in cue.roles_only):
                 continue
             subject = text if cue.case_sensitive else low
             first = cue.pattern.search(subject)

@@ -67,11 +67,11 @@ class SentenceModel:
     def decide(self, proba: np.ndarray, rule_sets: Sequence[set[str]]) -> list[set[str]]:
         """The labels each sentence takes for the labels this model has heads for."""
         out: list[set[str]] = []
-        for i, rules in enumerate(rule_sets):
+        above = (proba >= self.thresholds).tolist()  # one comparison for the whole report
+        heads = list(zip(self.labels, self.modes))
+        for rules, row in zip(rule_sets, above):
             labels: set[str] = set()
-            for j, label in enumerate(self.labels):
-                on = bool(proba[i, j] >= self.thresholds[j])
-                mode = self.modes[j]
+            for (label, mode), on in zip(heads, row):
                 if (mode == "rules" and label in rules) or (mode == "learned" and on) or (mode == "or" and (on or label in rules)):
                     labels.add(label)
             out.append(labels)
@@ -269,8 +269,10 @@ class LearnedDetector:
         scores: dict[int, dict[str, float]] = {}
         # A head whose label the cues decide alone ('rules') says nothing about the label shown.
         used = [(j, label) for j, label in enumerate(self.model.labels) if self.model.modes[j] != "rules"]
+        used_labels = [label for _, label in used]
+        shown = proba[:, [j for j, _ in used]].astype("float64").tolist()  # Python floats: round() as before
         for i, (s, _text) in enumerate(chosen):
-            scores[s.index] = {label: round(float(proba[i, j]), 3) for j, label in used}
+            scores[s.index] = {label: round(v, 3) for label, v in zip(used_labels, shown[i])}
             for j, label in enumerate(self.model.labels):
                 if label in decided[i] and label not in rule_sets[i]:
                     keep.append(
