@@ -8,7 +8,6 @@ import os
 import sys
 from collections.abc import Iterator
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +34,8 @@ def _date(text: str) -> date:
 
 
 def sample_path(name: str = SAMPLE) -> Path:
+    from importlib import resources
+
     return Path(str(resources.files("qmark.samples").joinpath(name)))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,8 @@ class DataFileError(Exception):
 
 
 def data_path(name: str) -> Path:
+    from importlib import resources  # here: `qmark --version` need not import it
+
     return Path(str(resources.files("qmark.data").joinpath(name)))
 
 
