@@ -152,3 +152,16 @@ def test_bad_date_argument():
 def test_schema_command(capsys):
     assert main(["schema"]) == 0
     assert '"QuestionResult"' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("flag", ["--version", "--help"])
+def test_version_and_help_load_no_engine(flag):
+    # They must answer at once: no engine, no pydantic models, no numpy, no YAML.
+    code = (
+        "import sys\n"
+        "from qmark.cli import main\n"
+        f"try:\n    main([{flag!r}])\nexcept SystemExit:\n    pass\n"
+        "heavy = {'qmark.engine', 'qmark.profile', 'pydantic', 'numpy', 'yaml'} & set(sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.DEVNULL)

@@ -8,7 +8,6 @@ import os
 import sys
 from collections.abc import Iterator
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +34,8 @@ def _date(text: str) -> date:
 
 
 def sample_path(name: str = SAMPLE) -> Path:
+    from importlib import resources
+
     return Path(str(resources.files("qmark.samples").joinpath(name)))
 
 
@@ -118,7 +119,9 @@ def cmd_assess(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from qmark.outputs import atomic_write_text, distinct_stems
-    from qmark.render import comments, content, csvout, html, jsonout, pdf, terminal, word
+    from qmark.render import content, jsonout, terminal
+
+    # The other writers (Word via python-docx, HTML via Jinja2, PDF) are imported only when asked for.
 
     several = len(args.files) > 1
     if several and args.with_docs:
@@ -165,16 +168,24 @@ def cmd_assess(args: argparse.Namespace) -> int:
             jsonout.write(a, j)
             console.print(f"JSON written to {j}")
         if h:
+            from qmark.render import html
+
             atomic_write_text(h, html.render_content(c))
             console.print(f"HTML report written to {h}")
         if w:
+            from qmark.render import word
+
             word.write_content(c, w)
             console.print(f"Word assessment written to {w}")
         if cs:
+            from qmark.render import csvout
+
             csvout.write([c], cs)
             console.print(f"CSV of ratings written to {cs}")
         tables.append(c)
         if p:
+            from qmark.render import pdf
+
             try:
                 used = pdf.write(c, p)
             except pdf.PdfError as exc:
@@ -182,6 +193,8 @@ def cmd_assess(args: argparse.Namespace) -> int:
             else:
                 console.print(f"PDF written to {p} (made with {used})")
         if cm:
+            from qmark.render import comments
+
             if cm.resolve() == Path(f).resolve():
                 fail(f"{f}: the commented copy would overwrite the draft; give another file name for --comments")
                 continue
@@ -193,6 +206,8 @@ def cmd_assess(args: argparse.Namespace) -> int:
                 missed = f"; {len(done.unplaced)} could not be placed (listed in the first comment)" if done.unplaced else ""
                 console.print(f"Draft with {done.placed} comments written to {cm}{missed}")
     if combined_csv and tables:
+        from qmark.render import csvout
+
         csvout.write(tables, args.csv)
         console.print(f"CSV of ratings for {len(tables)} reports written to {args.csv}")
     if several and failures:

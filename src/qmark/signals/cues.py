@@ -8,16 +8,24 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
 
 from qmark.data import DataFileError, data_path, load_yaml, validation_message
 from qmark.report import ROLES
 
 
-def _check_regex(v: str | None) -> str | None:
+@lru_cache(maxsize=2048)
+def _compiled(p: str) -> re.Pattern[str]:
+    # Compiling the long cue alternations is most of the cost of loading the cue lists: each
+    # pattern is compiled once, by validation, and load_cues takes the same object from here.
+    return re.compile(p)
+
+
+def _check_regex(v: str | None, case_sensitive: bool = False) -> str | None:
+    """Validate a pattern by compiling the form that is matched (lower-cased unless case-sensitive)."""
     if v is not None:
         try:
-            re.compile(v)
+            _compiled(v if case_sensitive else lower_pattern(v))
         except re.error as exc:
             raise ValueError(f"not a valid regular expression ({exc})") from None
     return v
@@ -31,6 +39,7 @@ def _check_roles(v: list[str]) -> list[str]:
 
 
 class CueSpec(BaseModel, extra="forbid"):
+    case_sensitive: bool = False  # first: the pattern's validator needs it
     pattern: str
     weight: float = Field(1.0, ge=0, le=5)
     reason: str
@@ -39,9 +48,13 @@ class CueSpec(BaseModel, extra="forbid"):
     unless: str | None = None
     roles_off: list[str] = []
     roles_only: list[str] = []
-    case_sensitive: bool = False
 
-    @field_validator("pattern", "requires", "unless")
+    @field_validator("pattern")
+    @classmethod
+    def _pattern(cls, v: str, info: ValidationInfo) -> str:
+        return _check_regex(v, bool(info.data.get("case_sensitive", False))) or v
+
+    @field_validator("requires", "unless")
     @classmethod
     def _regex(cls, v: str | None) -> str | None:
         return _check_regex(v)
@@ -287,7 +300,7 @@ _COMMON = frozenset(
 def _compile(p: str | None, case_sensitive: bool = False) -> re.Pattern[str] | None:  # noqa: D103
     if p is None:
         return None
-    return re.compile(p) if case_sensitive else re.compile(lower_pattern(p))
+    return _compiled(p) if case_sensitive else _compiled(lower_pattern(p))
 
 
 def merge_cues(base: CueSet, extra: CueSet) -> CueSet:
