@@ -89,7 +89,9 @@ class WordLlamaEmbedder:
         position after another; float addition is not associative, so we add in that same order:
         position by position over the texts still that long (longest first), never pairwise."""
         np = self._np
-        encoded = self._tokenizer.encode_batch(texts, add_special_tokens=False)
+        # encode_batch_fast (tokenizers >= 0.21) gives the same ids without computing offsets.
+        encode = getattr(self._tokenizer, "encode_batch_fast", self._tokenizer.encode_batch)
+        encoded = encode(texts, add_special_tokens=False)
         lengths = np.fromiter((len(e.ids) for e in encoded), dtype=np.intp, count=len(encoded))
         total = int(lengths.sum())
         if not total:
