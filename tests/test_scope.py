@@ -126,3 +126,22 @@ def test_a_broken_scope_file_is_refused_with_one_line(tmp_path):
     with pytest.raises(DataFileError, match="min_score"):
         load_scope(too_many)
     assert isinstance(load_scope(Engine.from_profile("analysis").profile.files["scope"]), ScopeRules)
+
+
+@pytest.mark.parametrize("profile", ["analysis", "sar-analysis"])
+def test_the_fast_sign_patterns_match_what_the_profile_s_patterns_match(profile):
+    rules = Engine.from_profile(profile).profile.scope
+    assert rules is not None
+    text = " ".join(p.read_text() for p in NOT_REVIEWS) + (
+        " SAFEGUARDING Safeguarding sAfEgUaRdInG gps GPs Gp Mrs Smith mrs x MR Y 3rd june 2019 12/4/21 "
+        "Child A child a CHILD B the Review THE PANEL Visited VISITS seen"
+    )
+    for sign in rules.signs:
+        assert [m.span() for m in sign.fast.finditer(text)] == [m.span() for m in sign.compiled.finditer(text)], sign.name
+    # the case-splitting keeps a part of a pattern that does not ignore case as it is
+    case_kept = ScopeRules.model_validate(
+        {"kind": "a test", "min_score": 1, "signs": [{"name": "kept", "pattern": "(?-i:(ab|Cd))|(ef|gh)", "per_1000": 1}]}
+    )
+    sign = case_kept.signs[0]
+    sample = "ab AB Cd cd CD ef EF gH"
+    assert [m.span() for m in sign.fast.finditer(sample)] == [m.span() for m in sign.compiled.finditer(sample)]

@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from qmark.data import DataFileError, load_yaml, validation_message
+from qmark.fastre import FOLDS_TO_ASCII, split_cases
 from qmark.report import Report
 
 
@@ -39,6 +40,12 @@ class Sign(BaseModel, extra="forbid"):
     @cached_property
     def compiled(self) -> re.Pattern[str]:
         return re.compile(self.pattern, re.I)
+
+    @cached_property
+    def fast(self) -> re.Pattern[str]:
+        """`compiled` as the regex engine matches it fastest: the same matches in a text
+        without FOLDS_TO_ASCII's letters (qmark.fastre)."""
+        return split_cases(self.pattern, re.I)
 
 
 class ScopeRules(BaseModel, extra="forbid"):
@@ -109,6 +116,7 @@ def check(report: Report, rules: ScopeRules) -> ScopeCheck:
     text = report.text[main.start : main.end] if main else report.text
     words = len(text.split())
     per = 1000 / max(words, 1)
-    found = tuple(SignFound(s.name, round(len(s.compiled.findall(text)) * per, 2), s.per_1000) for s in rules.signs)
+    exotic = FOLDS_TO_ASCII.search(text) is not None
+    found = tuple(SignFound(s.name, round(len((s.compiled if exotic else s.fast).findall(text)) * per, 2), s.per_1000) for s in rules.signs)
     score = round(sum(f.score for f in found), 2)
     return ScopeCheck(rules.kind, words, found, score, words >= rules.min_words and score >= rules.min_score)

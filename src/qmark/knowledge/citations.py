@@ -21,6 +21,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import ahocorasick
+
+from qmark.fastre import letter_cases
 from qmark.knowledge.base import Edition, KnowledgeBase, Research, name_key
 from qmark.report import Paragraph, Report
 
@@ -122,8 +125,14 @@ class _Patterns:
         self.reference_head = re.compile(
             rf"^(?P<a>{corp}|{_NAME})(?:,?\s*(?:[A-Z]\.\s*){{1,3}})?[^()]{{0,160}}?\(\s*(?P<y>{_YEAR})[a-z]?\s*\)"
         )
-        # Each alias with a cheap needle (its first word) checked before the regex runs.
+        # Each alias with a cheap needle (its first word) checked before the regex runs; the
+        # needles present in a text are found in one pass.
         self.aliases = [(_alias_pattern(a), a.split()[0].lower(), a, e) for a, e in kb.aliases()]
+        self.needles = ahocorasick.Automaton()
+        for k, (_, needle, _, _) in enumerate(self.aliases):
+            self.needles.add_word(needle, self.needles.get(needle, ()) + (k,))
+        if self.aliases:
+            self.needles.make_automaton()
 
 
 def _flex(phrase: str) -> str:
@@ -132,11 +141,16 @@ def _flex(phrase: str) -> str:
 
 def _alias_pattern(alias: str) -> re.Pattern[str]:
     # Case-insensitive, except that a capital first letter must stay capital: "Out of routine"
-    # the report title, not "out of routine" the phrase.
+    # the report title, not "out of routine" the phrase. The first letter comes first, with the
+    # check on the character before it after it, so that the regex engine can skip to where the
+    # letter is (a pattern that starts with a look-behind is tried at every character).
     body = _flex(alias)
+    first, rest = re.escape(alias[:1]), _flex(alias)[len(re.escape(alias[:1])) :]
     if alias[:1].isupper():
-        first, rest = re.escape(alias[0]), _flex(alias)[len(re.escape(alias[0])) :]
-        return re.compile(rf"(?<![\w-]){first}(?i:{rest})(?![\w-])")
+        return re.compile(rf"{first}(?<![\w-]{first})(?i:{rest})(?![\w-])")
+    cases = letter_cases(alias[:1])
+    if cases and alias[:1].isalpha():
+        return re.compile(rf"[{re.escape(cases)}](?<![\w-].)(?i:{rest})(?![\w-])")
     return re.compile(rf"(?<![\w-])(?i:{body})(?![\w-])")
 
 
@@ -190,8 +204,28 @@ def _scan(text: str, kb: KnowledgeBase) -> list[_Hit]:
     """Author-year citations, Working Together by year, and knowledge-base titles in a string."""
     pat = _patterns(kb)
     hits: list[_Hit] = []
+    if _YEAR_SEEN.search(text):  # every matcher but the aliases needs a year
+        _dated_hits(text, kb, pat, hits)
+    if pat.aliases:
+        aliases = sorted({k for _, ks in pat.needles.iter(text.lower()) for k in ks})
+        for k in aliases:
+            rx, _, alias, entry = pat.aliases[k]
+            for m in rx.finditer(text):
+                authors: list[str] = [] if isinstance(entry, Edition) else entry.authors
+                is_author_form = bool(authors and _years(alias) and name_key(alias).startswith(name_key(authors[0])))
+                author = authors[0] if authors else None
+                hits.append(_Hit(m.start(), m.end(), "author_year" if is_author_form else "guidance", entry.year, entry.id, author))
+    return hits
 
-    for m in pat.bracket.finditer(text):
+
+_YEAR_SEEN = re.compile(_YEAR)
+
+
+def _dated_hits(text: str, kb: KnowledgeBase, pat: _Patterns, hits: list[_Hit]) -> None:
+    """Author-year citations and Working Together by year, added to `hits`. A matcher runs only
+    on a text with the characters it cannot match without (a bracket, Working Together's W)."""
+    bracketed = "(" in text
+    for m in pat.bracket.finditer(text) if bracketed else ():
         inner_start = m.start(1)
         pos = 0
         for part in m.group(1).split(";"):
@@ -206,7 +240,7 @@ def _scan(text: str, kb: KnowledgeBase) -> list[_Hit]:
                 hits += _author_year_hits(kb, pm.group("a"), pm.group("y"), off, end, text)
             pos += len(part) + 1
 
-    for m in pat.prose.finditer(text):
+    for m in pat.prose.finditer(text) if bracketed else ():
         if _plausible_authors(m.group("a"), kb):
             hits += _author_year_hits(kb, m.group("a"), m.group("y"), m.start(), m.end(), text)
 
@@ -220,24 +254,13 @@ def _scan(text: str, kb: KnowledgeBase) -> list[_Hit]:
         if re.search(r"\bet\s+al\b", a) or all(h.entry_id for h in found):
             hits += found
 
-    for rx in (pat.wt_after, pat.wt_before, pat.wt_reference):
+    for rx in (pat.wt_after, pat.wt_before, pat.wt_reference) if "W" in text else ():
         for m in rx.finditer(text):
             y = int(m.group("y"))
             ed = kb.edition_for_year(y)
             if ed is None and rx is pat.wt_before:
                 continue  # "In 2019 Working Together arrangements began": a date, not an edition
             hits.append(_Hit(m.start(), m.end(), "guidance", y, ed.id if ed else None))
-
-    lowered = text.lower()
-    for rx, needle, alias, entry in pat.aliases:
-        if needle not in lowered:
-            continue
-        for m in rx.finditer(text):
-            authors: list[str] = [] if isinstance(entry, Edition) else entry.authors
-            is_author_form = bool(authors and _years(alias) and name_key(alias).startswith(name_key(authors[0])))
-            author = authors[0] if authors else None
-            hits.append(_Hit(m.start(), m.end(), "author_year" if is_author_form else "guidance", entry.year, entry.id, author))
-    return hits
 
 
 def _keep(hits: list[_Hit]) -> list[_Hit]:
