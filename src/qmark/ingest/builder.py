@@ -15,7 +15,6 @@ from qmark.segment.roles import content_roles, role_from_content, role_of, secti
 
 _BLOCK_SEP = "\n\n"
 _DOC_SEP = "\n\n\n"
-_SPACE = re.compile(r"[ \t\u00a0]+")
 
 
 _TITLE_WORDS = re.compile(r"\b(review|report|SCR|LCSPR|CPR|inquiry|learning)\b", re.I)
@@ -104,17 +103,25 @@ _PLAIN = str.maketrans(
 )
 
 
+# The characters _PLAIN maps: looking for them costs less than translating text that has none.
+_TO_PLAIN = re.compile("[" + re.escape("".join(chr(c) for c in _PLAIN)) + "]")
+# Runs of spaces, tabs and no-break spaces become one space; only a run of two or more, or a
+# lone tab or no-break space, needs replacing.
+_SPACE_TO_MEND = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")
+
+
 def normalise_text(text: str) -> str:
     """Plain typography (see _PLAIN); lengths may change, so this runs before any offsets."""
-    return text.translate(_PLAIN)
+    return text.translate(_PLAIN) if _TO_PLAIN.search(text) else text
 
 
 def _clean(text: str) -> str:
     # Paragraph text is one line: readers' soft line breaks become spaces.
     text = normalise_text(text)
-    text = _LINE_HYPHEN.sub(lambda m: m.group(0)[:-1] if m.group(1).lower() in _HYPHEN_PREFIXES else m.group(1), text)
+    if "-\n" in text:
+        text = _LINE_HYPHEN.sub(lambda m: m.group(0)[:-1] if m.group(1).lower() in _HYPHEN_PREFIXES else m.group(1), text)
     text = text.replace("\n", " ")
-    return _SPACE.sub(" ", text).strip()
+    return _SPACE_TO_MEND.sub(" ", text).strip()
 
 
 _ENTRY_WORDS = 15

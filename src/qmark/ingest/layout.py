@@ -235,10 +235,18 @@ def _join_lone_numbers(pages: list[list[str]]) -> list[list[str]]:
 _NUMBER_AGAINST_WORD = re.compile(r"^(\d{1,2}(?:\.\d{1,3}){1,3}|\d{1,3}\.)(?=[A-Z][a-z])")
 
 
+# The characters _NORMALISE maps: most lines have none, and translating a line costs more than
+# looking for them.
+_TO_NORMALISE = re.compile("[" + re.escape("".join(chr(c) for c in _NORMALISE)) + "]")
+
+
 def _clean(line: str) -> str:
-    line = line.translate(_NORMALISE).replace("\x00", "").strip()
+    if _TO_NORMALISE.search(line):
+        line = line.translate(_NORMALISE)
+    line = line.replace("\x00", "").strip()
     # '5.1.10February': a hanging indent too narrow for its number leaves no space after it.
-    line = _NUMBER_AGAINST_WORD.sub(r"\1 ", line)
+    if glued := _NUMBER_AGAINST_WORD.match(line):
+        line = f"{glued.group(1)} {line[glued.end() :]}"
     # A soft hyphen (pdfium reports U+FFFE or U+0002) at a line end is a word broken across lines.
     if line.endswith(("\u00ad", "\ufffe", "\x02")):
         line = line[:-1] + "-"

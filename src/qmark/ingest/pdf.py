@@ -37,7 +37,7 @@ _MIN_TEXT_CHARS = 20  # a page with fewer visible characters has no text layer
 _GAP_FACTOR = 1.3  # line pitch this much above the usual one: a paragraph gap
 # pdfium ends a line that ends in a hyphen with U+FFFE and no line break, running the next
 # line on into the same text: the run is broken after it, so that each run is one line.
-_RUN_BREAK = re.compile(r"\r\n|\r|\n|(?<=\ufffe)")
+_BREAK = re.compile(r"\r\n|\r|\n|\ufffe")
 
 
 @dataclass
@@ -157,21 +157,43 @@ _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 _SAMPLES = 3  # characters of a run whose font is looked at
 
 
-def _font(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, bool, float]:
-    """(size, bold, angle in degrees counter-clockwise) of one character."""
-    raw = textpage.raw
-    size = float(pdfium_c.FPDFText_GetFontSize(raw, index))
-    bold = pdfium_c.FPDFText_GetFontWeight(raw, index) >= 600
-    if not bold:
-        # many PDFs give no weight; the font's name says 'Bold'
-        need = pdfium_c.FPDFText_GetFontInfo(raw, index, None, 0, None)
-        if 0 < need < 256:
-            buf = ctypes.create_string_buffer(need)
-            pdfium_c.FPDFText_GetFontInfo(raw, index, buf, need, None)
-            bold = bool(_BOLD_NAME.search(buf.value.decode("latin-1", "replace").split("+")[-1]))
-    turn = pdfium_c.FPDFText_GetCharAngle(raw, index)
-    # pdfium measures the angle clockwise; the turn below is counter-clockwise
-    return size, bold, (360 - math.degrees(turn)) % 360 if turn >= 0 else 0.0
+class _Fonts:
+    """pdfium's font facts about one text page's characters. The ctypes calls are most of the
+    time a page takes in Python, so the buffers are made once and a font name is judged once."""
+
+    def __init__(self, textpage: pdfium.PdfTextPage) -> None:
+        self.raw = textpage.raw
+        self.name = ctypes.create_string_buffer(256)
+        self.rect = pdfium_c.FS_RECTF()
+        self.bold_names: dict[bytes, bool] = {}
+
+    def font(self, index: int) -> tuple[float, bool, float]:
+        """(size, bold, angle in degrees counter-clockwise) of one character."""
+        raw = self.raw
+        size = float(pdfium_c.FPDFText_GetFontSize(raw, index))
+        bold = pdfium_c.FPDFText_GetFontWeight(raw, index) >= 600
+        if not bold:
+            # many PDFs give no weight; the font's name says 'Bold'
+            need = pdfium_c.FPDFText_GetFontInfo(raw, index, self.name, 256, None)
+            if 0 < need < 256:
+                name = self.name.value
+                known = self.bold_names.get(name)
+                if known is None:
+                    known = self.bold_names[name] = bool(_BOLD_NAME.search(name.decode("latin-1", "replace").split("+")[-1]))
+                bold = known
+        turn = pdfium_c.FPDFText_GetCharAngle(raw, index)
+        # pdfium measures the angle clockwise; the turn below is counter-clockwise
+        return size, bold, (360 - math.degrees(turn)) % 360 if turn >= 0 else 0.0
+
+    def size(self, index: int) -> float:
+        return float(pdfium_c.FPDFText_GetFontSize(self.raw, index))
+
+    def box(self, index: int) -> tuple[float, float, float, float]:
+        """(left, bottom, right, top) of a character's loose box (the font's full height)."""
+        rect = self.rect
+        if not pdfium_c.FPDFText_GetLooseCharBox(self.raw, index, rect):
+            raise pdfium.PdfiumError("Failed to get charbox.")
+        return rect.left, rect.bottom, rect.right, rect.top
 
 
 def _runs(textpage: pdfium.PdfTextPage) -> list[_Run]:
@@ -184,28 +206,48 @@ def _runs(textpage: pdfium.PdfTextPage) -> list[_Run]:
     # pdfium's character indices; clamping keeps a box lookup in range (at worst a run is
     # placed by a neighbouring character).
     last_index = textpage.count_chars() - 1
+    fonts = _Fonts(textpage)
     runs: list[_Run] = []
     angles: list[float] = []
     start = 0
-    for m in list(_RUN_BREAK.finditer(text)) + [None]:
-        end = m.start() if m else count
+    for end, after in _run_breaks(text) + [(count, count)]:
         chunk = text[start:end]
         stripped = chunk.strip()
         if stripped:
             first = min(start + (len(chunk) - len(chunk.lstrip())), last_index)
             last = min(start + len(chunk.rstrip()) - 1, last_index)
             # the type of a run: its first character's, and the size most of its letters have
-            size, bold, turn = _font(textpage, first)
+            size, bold, turn = fonts.font(first)
             step = max(1, (last - first) // _SAMPLES)
-            sizes = [size] + [float(pdfium_c.FPDFText_GetFontSize(textpage.raw, k)) for k in range(first + step, last + 1, step)]
-            size = statistics.median(sizes)
+            sizes = [size] + [fonts.size(k) for k in range(first + step, last + 1, step)]
+            size = _median(sizes)
             angles.append(turn)
-            l1, b1, r1, t1 = textpage.get_charbox(first, loose=True)
-            l2, b2, r2, t2 = textpage.get_charbox(last, loose=True)
+            l1, b1, r1, t1 = fonts.box(first)
+            l2, b2, r2, t2 = fonts.box(last)
             runs.append(_Run(stripped, min(l1, l2), max(r1, r2), min(b1, b2), max(t1, t2), size, bold))
-        start = m.end() if m else count
+        start = after
     turn = _page_angle(angles)
     return [_turned(r, turn) for r in runs] if turn else runs
+
+
+def _run_breaks(text: str) -> list[tuple[int, int]]:
+    """Where runs end and the next begins: at each line break, and right after a U+FFFE that
+    no line break follows."""
+    breaks = []
+    for m in _BREAK.finditer(text):
+        at, after = m.span()
+        if text[at] != "\ufffe":
+            breaks.append((at, after))
+        elif text[after : after + 1] not in ("\r", "\n"):
+            breaks.append((after, after))
+    return breaks
+
+
+def _median(values: list[float]) -> float:
+    """statistics.median, without its generality (it is called for every run and line)."""
+    ordered = sorted(values)
+    half = len(ordered) // 2
+    return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
 
 
 def _page_angle(angles: list[float]) -> int:
@@ -303,11 +345,6 @@ def _gutter(runs: list[_Run], width: float) -> float | None:
     return gutter
 
 
-def _same_line(a: _Run, b: _Run) -> bool:
-    overlap = min(a.top, b.top) - max(a.bottom, b.bottom)
-    return overlap > 0.5 * min(a.height, b.height)
-
-
 def _lines(runs: list[_Run]) -> tuple[list[str], list[LineStyle | None]]:
     """Runs grouped into visual lines, top to bottom, with blank lines at paragraph gaps; and
     each line's style (None for the blank lines)."""
@@ -315,8 +352,13 @@ def _lines(runs: list[_Run]) -> tuple[list[str], list[LineStyle | None]]:
         return [], []
     rows: list[list[_Run]] = []
     for run in sorted(runs, key=lambda r: (-r.top, r.left)):
+        top, bottom = run.top, run.bottom
+        half = 0.5 * (top - bottom)
         for row in rows[-3:]:  # a run shares a line with one of the last few lines, if any
-            if _same_line(row[0], run):
+            first = row[0]
+            # the same line: they overlap by more than half the smaller one's height
+            overlap = min(first.top, top) - max(first.bottom, bottom)
+            if overlap > min(0.5 * (first.top - first.bottom), half):
                 row.append(run)
                 break
         else:
@@ -324,10 +366,10 @@ def _lines(runs: list[_Run]) -> tuple[list[str], list[LineStyle | None]]:
     rows.sort(key=lambda row: -max(r.top for r in row))
     texts = [_join(sorted(row, key=lambda r: r.left)) for row in rows]
     bottoms = [min(r.bottom for r in row) for row in rows]
-    heights = [statistics.median(r.height for r in row) for row in rows]
+    heights = [row[0].height if len(row) == 1 else _median([r.height for r in row]) for row in rows]
     lefts = [min(r.left for r in row) for row in rows]
     pitches = [bottoms[i - 1] - bottoms[i] for i in range(1, len(rows))]
-    usual = statistics.median(pitches) if len(pitches) >= 3 else None
+    usual = _median(pitches) if len(pitches) >= 3 else None
     margin = _left_margin(lefts)
     rights = [max(r.right for r in row) for row in rows]
     edge = sorted(rights)[int(0.9 * (len(rights) - 1))]  # the right margin most full lines reach
@@ -351,6 +393,9 @@ def _lines(runs: list[_Run]) -> tuple[list[str], list[LineStyle | None]]:
 def _style(row: list[_Run]) -> LineStyle | None:
     """A line's style: the size of most of its letters (a superscript note marker does not
     count), bold when all its longer runs are bold."""
+    if len(row) == 1:  # most lines are one run
+        run = row[0]
+        return LineStyle(round(run.size, 1), run.bold) if run.size else None
     main = [r for r in row if len(r.text) > 3] or row
     if not any(r.size for r in main):
         return None
