@@ -77,10 +77,10 @@ def _gather(
     by_para: dict[int, _ParagraphScore] = {}
     plain = {sw.signal: sw.weight for sw in weights if len(sw.parts) == 1}
     seen: set[tuple[str, int | None, int]] = set()
-    hits_by_para: dict[int, list[Hit]] = {}
-    for h in hits:
-        hits_by_para.setdefault(h.paragraph, []).append(h)
-        w = plain.get(h.label)
+    # A report has thousands of hits and a question weighs a few signals: the others are
+    # passed over before the loop (this runs twice for every question).
+    for h in [h for h in hits if h.label in plain]:
+        w = plain[h.label]
         if not w or (h.label, h.sentence, h.paragraph) in seen:
             continue
         seen.add((h.label, h.sentence, h.paragraph))
@@ -90,17 +90,25 @@ def _gather(
         ps = by_para.setdefault(h.paragraph, _ParagraphScore(h.paragraph))
         ps.score += w * factor
         ps.hits.append(h)
-    for sw in weights:
-        if len(sw.parts) == 1:
-            continue
-        for para, phits in hits_by_para.items():
-            parts = [[h for h in phits if h.label == part] for part in sw.parts]
+    conjunctions = [sw for sw in weights if len(sw.parts) != 1]
+    if not conjunctions:
+        return by_para
+    wanted = {part for sw in conjunctions for part in sw.parts}
+    first: dict[tuple[int, str], Hit] = {}  # each paragraph's first hit of each part
+    for h in hits:
+        if h.label in wanted:
+            first.setdefault((h.paragraph, h.label), h)
+    paragraphs = dict.fromkeys(h.paragraph for h in hits)  # in the order of their first hits
+    for sw in conjunctions:
+        for para in paragraphs:
+            if not all((para, part) in first for part in sw.parts):
+                continue
             factor = factor_of(para)
-            if factor == 0 or not all(parts):
+            if factor == 0:
                 continue
             ps = by_para.setdefault(para, _ParagraphScore(para))
             ps.score += sw.weight * factor
-            ps.hits.extend(h for group in parts for h in group[:1])
+            ps.hits.extend(first[(para, part)] for part in sw.parts)
     return by_para
 
 
