@@ -28,9 +28,11 @@ PATTERNS = [
     r"\b(\d{1,2}(st|nd)? (January|May)|(19|20)\d\d|the review|SCR)\b",
     r"(?-i:(ab|Cd))|(ef|gH)|x(?-i:y|Z)",
     r"(?x) \b ( seen | saw | told ) \b",
+    r"\b(s|sa\w+|se|\d+|so(cial|lid)|Sx|s\d)\b|s",
 ]
 WORDS = "safeguarding SAFEGUARD Social worker GP gps Police Child A child b Mr Smith mrs jones 3rd may 2019 the Review scr".split()
 WORDS += "ab AB Cd cd ef EF gh GH xy xY XZ xz seen SAW Told".split()
+WORDS += "s S sa SAX se 12 so social SOLID sx SX s1 S2 as".split()
 
 
 @pytest.mark.parametrize("pattern", PATTERNS)

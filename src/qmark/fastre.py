@@ -31,11 +31,12 @@ def letter_cases(letter: str) -> str | None:
 
 
 def split_cases(pattern: str, flags: int = re.I) -> re.Pattern[str]:
-    """`pattern` compiled with `flags`, each alternative that starts with an ASCII letter while
-    case is ignored split in two, one per case: `(safeguard|police)` becomes
-    `(s(?i:afeguard)|S(?i:afeguard)|p(?i:olice)|P(?i:olice))`. At any position at most one
-    half can match (their first letters differ), so the leftmost match is the same, in a text
-    without FOLDS_TO_ASCII's letters."""
+    """`pattern` compiled with `flags`, its alternatives that start with an ASCII letter while
+    case is ignored rewritten as a tree of plain letters: `(safeguard|social|police)` becomes
+    `(s(?i:afeguard|ocial)|S(?i:afeguard|ocial)|p(?i:olice)|P(?i:olice))`, and so on inside
+    (`s(?:a...|o...|A...|O...)`). Alternatives whose first letters differ cannot match at the
+    same position, so the leftmost match is the same, in a text without FOLDS_TO_ASCII's
+    letters; alternatives that start otherwise keep their places."""
     tree = sre_parser.parse(pattern, flags)
     _split(tree, tree.state.flags)
     return sre_compiler.compile(tree, flags)  # type: ignore[no-any-return]
@@ -48,16 +49,38 @@ def _split(sub: object, flags: int) -> None:
             _, add, remove, inner = av
             _split(inner, (flags | add) & ~remove)
         elif op is k.BRANCH:
-            alternatives = []
-            for alt in av[1]:
-                _split(alt, flags)
-                first = chr(alt.data[0][1]) if alt.data and alt.data[0][0] is k.LITERAL else ""
-                if flags & re.I and first.isascii() and first.lower() != first.upper():
-                    for letter in (first.lower(), first.upper()):
-                        plain = sre_parser.SubPattern(alt.state, [(k.LITERAL, ord(letter))])
-                        # a group that only stops ignoring case compiles to the plain letter alone
-                        head = (k.SUBPATTERN, (None, 0, re.I, plain))
-                        alternatives.append(sre_parser.SubPattern(alt.state, [head] + alt.data[1:]))
-                else:
-                    alternatives.append(alt)
-            av[1][:] = alternatives
+            av[1][:] = _by_letter(av[1], flags, sub.state)  # type: ignore[attr-defined]
+
+
+def _by_letter(alternatives: list, flags: int, state: object) -> list:
+    """Alternatives with those that start with a letter (case ignored) grouped by the letter,
+    one group per case; a run of them is regrouped only up to an alternative that starts
+    otherwise, which keeps its place."""
+    k = sre_constants
+    out: list = []
+    groups: dict[str, list] = {}  # a letter and the rests of the alternatives it leads
+
+    def close() -> None:
+        for letter, rests in groups.items():
+            # a group that only stops ignoring case compiles to the plain letter alone
+            head = (k.SUBPATTERN, (None, 0, re.I, sre_parser.SubPattern(state, [(k.LITERAL, ord(letter))])))
+            if len(rests) == 1:
+                out.append(sre_parser.SubPattern(state, [head, *rests[0].data]))
+                continue
+            inner = sre_parser.SubPattern(state, [(k.BRANCH, (None, list(rests)))])
+            _split(inner, flags)  # the next letters, likewise
+            out.append(sre_parser.SubPattern(state, [head, (k.SUBPATTERN, (None, 0, 0, inner))]))
+        groups.clear()
+
+    for alt in alternatives:
+        _split(alt, flags)
+        first = chr(alt.data[0][1]) if alt.data and alt.data[0][0] is k.LITERAL else ""
+        if flags & re.I and first.isascii() and first.lower() != first.upper():
+            rest = sre_parser.SubPattern(state, alt.data[1:])
+            for letter in (first.lower(), first.upper()):
+                groups.setdefault(letter, []).append(rest)
+        else:
+            close()
+            out.append(alt)
+    close()
+    return out
