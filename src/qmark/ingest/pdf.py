@@ -363,15 +363,29 @@ def _lines(runs: list[_Run]) -> tuple[list[str], list[LineStyle | None]]:
                 break
         else:
             rows.append([run])
-    rows.sort(key=lambda row: -max(r.top for r in row))
-    texts = [_join(sorted(row, key=lambda r: r.left)) for row in rows]
-    bottoms = [min(r.bottom for r in row) for row in rows]
-    heights = [row[0].height if len(row) == 1 else _median([r.height for r in row]) for row in rows]
-    lefts = [min(r.left for r in row) for row in rows]
+    rows.sort(key=lambda row: -row[0].top)  # a row's first run is its highest
+    texts: list[str] = []
+    bottoms: list[float] = []
+    heights: list[float] = []
+    lefts: list[float] = []
+    rights: list[float] = []
+    for row in rows:
+        if len(row) == 1:  # most lines are one run
+            only = row[0]
+            texts.append(only.text)
+            bottoms.append(only.bottom)
+            heights.append(only.height)
+            lefts.append(only.left)
+            rights.append(only.right)
+        else:
+            texts.append(_join(sorted(row, key=lambda r: r.left)))
+            bottoms.append(min(r.bottom for r in row))
+            heights.append(_median([r.height for r in row]))
+            lefts.append(min(r.left for r in row))
+            rights.append(max(r.right for r in row))
     pitches = [bottoms[i - 1] - bottoms[i] for i in range(1, len(rows))]
     usual = _median(pitches) if len(pitches) >= 3 else None
     margin = _left_margin(lefts)
-    rights = [max(r.right for r in row) for row in rows]
     edge = sorted(rights)[int(0.9 * (len(rights) - 1))]  # the right margin most full lines reach
     out: list[str] = []
     styles: list[LineStyle | None] = []
