@@ -58,43 +58,77 @@ def syntok_spans(text: str) -> list[tuple[int, int]]:
 
 
 # Where syntok always ends a sentence: a word of two or more letters (or a number of two or more
-# digits) standing alone, one stop, a space, then a capitalised word. Words its rules treat
-# otherwise (abbreviations, 'No', roman numerals, '2019. May') are left to it, as is any stop
-# inside an open bracket (it skips bracketed text).
-_CERTAIN = re.compile(r"(?<!\S)([A-Za-z]{2,}|[0-9]{2,})[.!?](?=\s+([A-Z][a-z]\w*))")
+# digits) standing alone, one stop (or semicolon), a space, then a capitalised word (or 'A', which its rules
+# take as opening a sentence). Words its rules treat otherwise (abbreviations, 'No', roman
+# numerals, '2019. May') are left to it, as is any stop inside an open bracket.
+_CERTAIN = re.compile(r"(?<!\S)([A-Za-z]{2,}|[0-9]{2,})[.!?;](?=\s+(?:([A-Z][A-Za-z]\w*)|A\s))")
 _SYNTOK_KEEPS = _SyntokRules.abbreviations | _SyntokRules.roman_numerals | _SyntokRules.months | {"no", "No", "NO"}
 _OPEN = re.compile("[" + re.escape("".join(sorted(_SyntokRules.opening_brackets))) + "]")
 _CLOSE = re.compile("[" + re.escape("".join(sorted(_SyntokRules.closing_brackets))) + "]")
+_BRACKET = re.compile(_OPEN.pattern[:-1] + _CLOSE.pattern[1:])
 _PARAGRAPH_BREAK = re.compile(r"\r?\n(?:\s*\r?\n)+")  # where syntok starts a new paragraph
 _STOP = re.compile("[" + re.escape("".join(sorted(c for c in _SyntokRules.terminals if len(c) == 1))) + "]")
 _ENDING = re.compile(_STOP.pattern + r"[\"'\u201d\u2019)\]]*$")
-
-
 _STOP_BEFORE_LOWER = re.compile(_STOP.pattern + r"(?=\s+[a-z])")  # syntok never splits before a lower-case word
+# syntok steps over a closed bracket inside a sentence without looking in it, when the bracket is
+# shorter than its limits (70 characters, 50 tokens): a bracket of under 50 characters always is.
+_SHORT_BRACKET = 50
+
+
+def _without_brackets(body: str) -> str | None:
+    """body with the insides of its brackets taken out, when syntok would step over every one of
+    them unread: each closed, short, not nested, not the sentence's first or second word, and not
+    followed by another bracket. None when any bracket is otherwise."""
+    marks = [(m.start(), m.group(0)) for m in _BRACKET.finditer(body)]
+    if len(body[: marks[0][0]].split()) < 2:
+        return None  # at the opening of a sentence syntok has rules of its own for brackets
+    kept, at = [], 0
+    for (i, a), (j, b) in zip(marks[::2], marks[1::2], strict=False):
+        if a not in _SyntokRules.opening_brackets or b not in _SyntokRules.closing_brackets or j - i + 1 >= _SHORT_BRACKET:
+            return None
+        after = body[j + 1 :].lstrip()[:1]
+        if after and after in _SyntokRules.opening_brackets:
+            return None
+        kept.append(body[at : i + 1])
+        at = j
+    if len(marks) % 2:
+        return None
+    kept.append(body[at:])
+    return "".join(kept)
 
 
 def _plainly_one(body: str) -> bool:
-    """No stop but at the very end or before a lower-case word, no bracket, no paragraph break:
-    syntok keeps it whole."""
-    return (
-        not _STOP.search(_STOP_BEFORE_LOWER.sub("", _ENDING.sub("", body))) and not _OPEN.search(body) and not _PARAGRAPH_BREAK.search(body)
-    )
+    """No stop but at the very end or before a lower-case word (brackets syntok steps over aside),
+    no paragraph break: syntok keeps it whole."""
+    if _PARAGRAPH_BREAK.search(body):
+        return False
+    if _BRACKET.search(body):
+        rest = _without_brackets(body)
+        if rest is None:
+            return False
+        body = rest
+    return not _STOP.search(_STOP_BEFORE_LOWER.sub("", _ENDING.sub("", body)))
 
 
 def raw_spans(text: str) -> list[tuple[int, int]]:
     """syntok's sentences (syntok_spans), found faster: cut at the certain ends, and ask syntok
     only about pieces with a stop, a semicolon, a colon or a bracket left in them."""
     spans: list[tuple[int, int]] = []
-    start = 0
     cuts = []
+    marks = [(b.start(), b.group(0) in _SyntokRules.opening_brackets) for b in _BRACKET.finditer(text)]
+    depth, k = 0, 0
     for m in _CERTAIN.finditer(text):
         if m.group(1) in _SYNTOK_KEEPS or (m.group(1).isdigit() and m.group(2) in _SyntokRules.months):
             continue
-        piece = text[start : m.start()]
-        if len(_OPEN.findall(piece)) != len(_CLOSE.findall(piece)):
-            continue  # possibly inside brackets: syntok's call
-        cuts.append(m.end())
-        start = m.end()
+        while k < len(marks) and marks[k][0] < m.start():
+            depth = depth + 1 if marks[k][1] else depth - 1
+            if depth < 0:
+                break  # a bracket closed that was never opened: leave the rest to syntok
+            k += 1
+        if depth < 0:
+            break
+        if depth == 0:  # a stop inside brackets is syntok's call (it may step over them)
+            cuts.append(m.end())
     cuts.append(len(text))
     start = 0
     for end in cuts:
