@@ -38,6 +38,7 @@ from typing import IO, Any
 from qmark.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, Limits
 
 _HEADER = struct.Struct("!Q")
+SINGLE_THREADED = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
 _CHILD = "from qmark.sandbox import serve; serve()"
 
 
@@ -104,6 +105,10 @@ class Sandbox:
         # The child must import this very qmark, installed or not.
         root = str(Path(__file__).resolve().parents[1])
         env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
+        # A child assesses one document at a time and batch runs start one child per core: thread
+        # pools inside it (BLAS, the tokenizer's) would only compete with the other children.
+        for name, value in SINGLE_THREADED.items():
+            env.setdefault(name, value)
         self._proc = subprocess.Popen(
             [sys.executable, "-c", _CHILD, *self.preload],
             stdin=subprocess.PIPE,

@@ -34,3 +34,7 @@ def segfault():
 
 def fail():
     raise ValueError("a message\nover two lines")
+
+
+def environment(*names):
+    return {n: os.environ.get(n) for n in names}

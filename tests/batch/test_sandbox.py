@@ -99,3 +99,13 @@ def test_a_child_can_be_replaced_after_so_many_calls(tasks):
     with Sandbox(Limits(seconds=30), preload=(), recycle_after=2) as box:
         pids = [box.call(tasks.echo, i)[1] for i in range(3)]
     assert pids[0] == pids[1] != pids[2] and box.children == 2
+
+
+def test_a_child_runs_its_libraries_single_threaded_unless_told_otherwise(tasks, monkeypatch):
+    # Batch runs one child per core; BLAS or tokenizer threads inside each would only compete.
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.delenv("TOKENIZERS_PARALLELISM", raising=False)
+    with Sandbox(Limits(seconds=30, memory_mb=1024), preload=()) as box:
+        env = box.call(tasks.environment, "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TOKENIZERS_PARALLELISM")
+    assert env == {"OMP_NUM_THREADS": "3", "OPENBLAS_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
