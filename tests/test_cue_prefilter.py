@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qmark.profile import load_profile
-from qmark.signals.cues import anchors, lower_text
+from qmark.signals.cues import anchors, cached_anchors, lower_text
 from qmark.signals.detect import profile_cues
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -43,15 +43,34 @@ def test_no_cue_that_matches_is_filtered_out(profile: str) -> None:
 
 
 def test_anchors_are_ways_of_groups() -> None:
-    # groups sorted; ' the ' is in nearly every sentence so it is no group
+    # fixed parts next to each other make one group of every text they can match together
     assert anchors(r"\b(reflects|mirrors) the (national|wider) picture") == (
-        ((" picture",), ("mirrors", "reflects"), ("national", "wider")),
+        (("mirrors the national picture", "mirrors the wider picture", "reflects the national picture", "reflects the wider picture"),),
     )
-    # two branches, two ways; a branch with no usable literal leaves the pattern unfiltered
-    assert anchors(r"\bcaseloads? (were|was) high|\bstaff(ing)? shortages?") == (((" high",), ("caseload",)), ((" shortage",), ("staff",)))
+    assert anchors(r"\b(other|another) (views?|hypothes[ie]s)\b (\w+ )?held") == (
+        (
+            (
+                "another hypotheses ",
+                "another hypothesis ",
+                "another view ",
+                "another views ",
+                "other hypotheses ",
+                "other hypothesis ",
+                "other view ",
+                "other views ",
+            ),
+            ("held",),
+        ),
+    )
+    # two branches that are not fixed: two ways
+    assert anchors(r"\bcaseloads? (were|was) (\w+ )?high|\bstaff(ing)? (\w+ )?shortages?") == (
+        (("caseload was ", "caseload were ", "caseloads was ", "caseloads were "), ("high",)),
+        (("shortage", "shortages"), ("staff ", "staffing ")),
+    )
+    # a branch with no usable literal leaves the pattern unfiltered
     assert anchors(r"\bcaseload|\w+ed\b") is None
     # words every sentence has filter nothing; rare punctuation does
-    assert anchors(r"\bthe (and|of) ") is None
+    assert anchors(r"\bthe (\w+) ") is None
     assert anchors(r"\[\d{1,3}\]") == ((("[",), ("]",)),)
 
 
@@ -68,3 +87,18 @@ def test_anchors_are_necessary(pattern: str) -> None:
         m = rx.search(s)
         if m and found is not None:
             assert any(all(any(a in s for a in g) for g in way) for way in found), (pattern, s)
+
+
+def test_anchors_are_kept_between_runs_and_a_damaged_cache_is_worked_out_again(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("QMARK_CACHE_DIR", str(tmp_path))
+    patterns = [r"\b(reflects|mirrors) the (national|wider) picture", r"\bcaseload|\w+ed\b", r"\[\d{1,3}\]"]
+    first = cached_anchors(patterns)
+    assert first == [anchors(p) for p in patterns]
+    (file,) = tmp_path.glob("anchors-*.json")
+    assert cached_anchors(patterns) == first  # read back, the same tuples
+    file.write_text("[[[", encoding="utf-8")
+    assert cached_anchors(patterns) == first  # damaged: worked out again
+    assert cached_anchors(patterns[:2]) == first[:2]  # other patterns, another key
+    assert len(list(tmp_path.glob("anchors-*.json"))) == 2
+    monkeypatch.setenv("QMARK_CACHE_DIR", "off")
+    assert cached_anchors(patterns) == first
