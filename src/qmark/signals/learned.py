@@ -17,7 +17,7 @@ Runtime needs only numpy and the embedder; fitting (``fit``) needs scikit-learn,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -219,6 +219,24 @@ def load_model(path: str | Path) -> SentenceModel:
     return _load(str(p), stamp)
 
 
+class SentenceScores(Mapping[int, dict[str, float]]):
+    """sentence index -> {label: probability, to 3 places}, made when asked for: only the
+    annotations output reads them, so a plain assessment never builds 50,000 of them."""
+
+    def __init__(self, rows: dict[int, int], labels: list[str], proba: np.ndarray) -> None:
+        self._rows, self._labels, self._proba = rows, labels, proba
+
+    def __getitem__(self, index: int) -> dict[str, float]:
+        row = self._proba[self._rows[index]].astype("float64").tolist()  # Python floats, for round()
+        return {label: round(v, 3) for label, v in zip(self._labels, row)}
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
 class LearnedDetector:
     """The registered 'learned' detector. Runs after the cue detector: for each label with a head,
     it keeps, drops or adds sentence labels as the fitted model says, and records every analysed
@@ -266,13 +284,12 @@ class LearnedDetector:
             if entry is not None and a.label in heads and a.label not in entry[0]:
                 continue  # the model does not confirm this cue's label here
             keep.append(a)
-        scores: dict[int, dict[str, float]] = {}
         # A head whose label the cues decide alone ('rules') says nothing about the label shown.
         used = [(j, label) for j, label in enumerate(self.model.labels) if self.model.modes[j] != "rules"]
-        used_labels = [label for _, label in used]
-        shown = proba[:, [j for j, _ in used]].astype("float64").tolist()  # Python floats: round() as before
+        scores = SentenceScores(
+            {s.index: i for i, (s, _) in enumerate(chosen)}, [label for _, label in used], proba[:, [j for j, _ in used]]
+        )
         for i, (s, _text) in enumerate(chosen):
-            scores[s.index] = {label: round(v, 3) for label, v in zip(used_labels, shown[i])}
             for j, label in enumerate(self.model.labels):
                 if label in decided[i] and label not in rule_sets[i]:
                     keep.append(
