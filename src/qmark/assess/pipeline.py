@@ -5,7 +5,7 @@ turns it into the Assessment record. Which components run is the Engine's busine
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -42,7 +42,7 @@ class Analysis:
     figures: Figures | None = None
     flags: list[Flag] = field(default_factory=list)
     # sentence index -> {label: probability}, from a learned detector when one runs
-    sentence_scores: Mapping[int, dict[str, float]] = field(default_factory=dict)
+    sentence_scores: MutableMapping[int, dict[str, float]] = field(default_factory=dict)
     scope: ScopeCheck | None = None  # is it the kind of document the profile assesses
 
     def all_hits(self) -> list[Hit]:

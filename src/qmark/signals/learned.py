@@ -17,7 +17,7 @@ Runtime needs only numpy and the embedder; fitting (``fit``) needs scikit-learn,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -219,22 +219,34 @@ def load_model(path: str | Path) -> SentenceModel:
     return _load(str(p), stamp)
 
 
-class SentenceScores(Mapping[int, dict[str, float]]):
+class SentenceScores(MutableMapping[int, dict[str, float]]):
     """sentence index -> {label: probability, to 3 places}, made when asked for: only the
-    annotations output reads them, so a plain assessment never builds 50,000 of them."""
+    annotations output reads them, so a plain assessment never builds 50,000 of them. Scores set
+    afterwards (another detector's) are kept as given."""
 
     def __init__(self, rows: dict[int, int], labels: list[str], proba: np.ndarray) -> None:
-        self._rows, self._labels, self._proba = rows, labels, proba
+        self._rows, self._labels, self._proba = dict(rows), labels, proba
+        self._set: dict[int, dict[str, float]] = {}
 
     def __getitem__(self, index: int) -> dict[str, float]:
+        if index in self._set:
+            return self._set[index]
         row = self._proba[self._rows[index]].astype("float64").tolist()  # Python floats, for round()
         return {label: round(v, 3) for label, v in zip(self._labels, row)}
 
+    def __setitem__(self, index: int, scores: dict[str, float]) -> None:
+        self._set[index] = scores
+
+    def __delitem__(self, index: int) -> None:
+        found = self._set.pop(index, None) is not None
+        if self._rows.pop(index, None) is None and not found:
+            raise KeyError(index)
+
     def __iter__(self) -> Iterator[int]:
-        return iter(self._rows)
+        return iter(dict.fromkeys([*self._rows, *self._set]))
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(set(self._rows) | set(self._set))
 
 
 class LearnedDetector:
