@@ -114,3 +114,19 @@ def test_generated_text_splits_as_syntok_splits_it(seed: int) -> None:
     for _ in range(50):
         text = " ".join(rng.choice(PIECES) for _ in range(rng.randint(1, 8)))
         assert raw_spans(text) == syntok_spans(text), text
+
+
+def test_quote_marks_are_found_where_the_plain_patterns_find_them() -> None:
+    # The shipped patterns put the mark first so the regex engine can jump between marks; they
+    # must find exactly what the plain ones (what stands before the mark, then the mark) find.
+    import re
+
+    from qmark.segment.sentences import _CLOSES_SINGLE, _OPENS_SINGLE
+
+    opens = re.compile(r"(?:(?<=^)|(?<=[\s(\[\u2014\u2013-]))'(?=\w)")
+    closes = re.compile(r"(?<=[\w.!?,;:)\u2026])'(?=$|[\s.,;:!?)\]\u2014\u2013-])")
+    rng = random.Random(7)
+    texts = ["".join(rng.choice("ab '\"(-\u2014.,)\n\u2026!") for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    for text in texts + PIECES:
+        assert [m.start() for m in _OPENS_SINGLE.finditer(text)] == [m.start() for m in opens.finditer(text)], text
+        assert [m.start() for m in _CLOSES_SINGLE.finditer(text)] == [m.start() for m in closes.finditer(text)], text

@@ -146,8 +146,11 @@ def raw_spans(text: str) -> list[tuple[int, int]]:
 
 
 # Text has plain typography by now (ingest.builder.normalise_text): quotes are ' and ".
-_OPENS_SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[\u2014\u2013-]))'(?=\w)")
-_CLOSES_SINGLE = re.compile(r"(?<=[\w.!?,;:)\u2026])'(?=$|[\s.,;:!?)\]\u2014\u2013-])")
+# The mark comes first and what stands before it is looked at after, so the regex engine can
+# jump from mark to mark.
+_OPENS_SINGLE = re.compile(r"'(?:(?<=^')|(?<=[\s(\[\u2014\u2013-]'))(?=\w)")
+_CLOSES_SINGLE = re.compile(r"'(?<=[\w.!?,;:)\u2026]')(?=$|[\s.,;:!?)\]\u2014\u2013-])")
+_DOUBLE = re.compile('"')
 MAX_QUOTE = 2000  # characters: an unpaired mark further on than this opened no quotation
 
 
@@ -160,7 +163,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     A mark with no partner makes no span.
     """
     spans: list[tuple[int, int]] = []
-    doubles = [i for i, c in enumerate(text) if c == '"']
+    doubles = [m.start() for m in _DOUBLE.finditer(text)]
     for a, b in zip(doubles[::2], doubles[1::2], strict=False):
         if b - a <= MAX_QUOTE:
             spans.append((a, b + 1))

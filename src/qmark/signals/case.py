@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from qmark.data import load_yaml
@@ -74,9 +74,36 @@ def case_names(report: Report, most: int = 3) -> list[str]:
     text = _main_text(report)
     stop = load_not_names()
     possessive = Counter(m.group(1) for m in _POSSESSIVE.finditer(text) if m.group(1).lower() not in stop)
-    mentions = Counter(m.group(1) for m in _WORD.finditer(text) if m.group(1) in possessive)
+    mentions = _mentions(text, possessive)
     ranked = [n for n, c in mentions.most_common() if c >= MIN_MENTIONS and possessive[n] >= MIN_POSSESSIVE]
     return ranked[:most]
+
+
+def _mentions(text: str, names: Iterable[str]) -> Counter[str]:
+    """How often each name stands as a word where _WORD would find it (not first in the text or
+    in a sentence), counted in the order the names first appear, as _WORD's matches would be.
+    Looking for a few names with str.find is much quicker than matching every capitalised word."""
+    found: list[tuple[int, str, int]] = []
+    for name in names:
+        first, count, i = -1, 0, text.find(name)
+        while i != -1:
+            j = i + len(name)
+            if (
+                i > 0
+                and not _wordlike(text[i - 1])
+                and not (i > 1 and text[i - 2] in ".!?" and text[i - 1].isspace())
+                and (j == len(text) or not _wordlike(text[j]))
+            ):
+                first = i if first < 0 else first
+                count += 1
+            i = text.find(name, i + 1)
+        if count:
+            found.append((first, name, count))
+    return Counter({name: count for _, name, count in sorted(found)})
+
+
+def _wordlike(c: str) -> bool:
+    return c.isalnum() or c == "_"  # what \w matches in a str pattern
 
 
 def case_letters(report: Report) -> list[str]:
