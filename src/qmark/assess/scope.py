@@ -111,6 +111,7 @@ class ScopeCheck:
 
 
 FAST_FROM_CHARS = 250_000
+_chars_read = 0
 
 
 def check(report: Report, rules: ScopeRules) -> ScopeCheck:
@@ -120,8 +121,10 @@ def check(report: Report, rules: ScopeRules) -> ScopeCheck:
     words = len(text.split())
     per = 1000 / max(words, 1)
     # Both forms find the same signs; the fast one takes about 0.06 s longer to build, which pays
-    # for itself only over a long report (some 100 pages).
-    fast = len(text) > FAST_FROM_CHARS and FOLDS_TO_ASCII.search(text) is None
+    # for itself once this process has read some 100 pages (one long report, or a few in a batch).
+    global _chars_read
+    _chars_read += len(text)
+    fast = _chars_read > FAST_FROM_CHARS and FOLDS_TO_ASCII.search(text) is None
     found = tuple(SignFound(s.name, round(len((s.fast if fast else s.compiled).findall(text)) * per, 2), s.per_1000) for s in rules.signs)
     score = round(sum(f.score for f in found), 2)
     return ScopeCheck(rules.kind, words, found, score, words >= rules.min_words and score >= rules.min_score)
