@@ -167,7 +167,9 @@ def main() -> int:
             warm = statistics.median(r["warm_cpu_s"] for r in runs)
             print(f"  the same report again in that process (as in a batch worker): {warm:.2f} s = {pages / warm:.0f} pages/s")
             if extract is not None:
-                print(f"  pdftotext extracts the same PDF in {extract:.2f} s: qmark takes {cpu / extract:.1f}x as long ({warm / extract:.1f}x warm)")
+                print(
+                    f"  pdftotext extracts the same PDF in {extract:.2f} s: qmark takes {cpu / extract:.1f}x as long ({warm / extract:.1f}x warm)"
+                )
     return 0
 
 
