@@ -237,7 +237,11 @@ def cached_anchors(patterns: Sequence[str]) -> list[Anchors | None]:
     import json
     import os
 
-    key = hashlib.sha256(Path(__file__).read_bytes() + "\0".join(patterns).encode()).hexdigest()[:32]
+    try:
+        code = Path(__file__).read_bytes()
+    except OSError:  # running from an archive: no source to key on, so no cache
+        return [anchors(p) for p in patterns]
+    key = hashlib.sha256(code + "\0".join(patterns).encode()).hexdigest()[:32]
     folder = _cache_folder()
     file = folder / f"anchors-{key}.json" if folder is not None else None
     if file is not None and file.is_file():
