@@ -421,17 +421,20 @@ def load_cues(path: str | None = None) -> CueSet:
     except ValidationError as exc:
         raise DataFileError(validation_message(file, exc)) from None
     names = list(spec.labels)
+    # The whole file's anchors in one go: one cache file per cue file, not one per label.
+    found = iter(
+        cached_anchors([c.pattern if c.case_sensitive else lower_pattern(c.pattern) for ls in spec.labels.values() for c in ls.cues])
+    )
     labels = []
     for name, ls in spec.labels.items():
         for other in ls.unless_labels:
             if other not in names or names.index(other) >= names.index(name):
                 raise DataFileError(f"{file}: field 'labels.{name}.unless_labels': '{other}' must be a label defined above '{name}'")
-        found = cached_anchors([c.pattern if c.case_sensitive else lower_pattern(c.pattern) for c in ls.cues])
         cues = tuple(
             Cue(
                 _pattern(c.pattern, c.case_sensitive),
                 c.case_sensitive,
-                found[i],
+                next(found),
                 c.weight,
                 c.reason,
                 c.negatable,
@@ -440,7 +443,7 @@ def load_cues(path: str | None = None) -> CueSet:
                 frozenset(c.roles_off),
                 frozenset(c.roles_only),
             )
-            for i, c in enumerate(ls.cues)
+            for c in ls.cues
         )
         labels.append(Label(name, ls.public, ls.threshold, tuple(ls.unless_labels), cues))
     if spec.negation is None and path is None:
