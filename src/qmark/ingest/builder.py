@@ -35,9 +35,12 @@ def _pick_title(front: list[tuple[str, str]]) -> str:
         if _TITLE_WORDS.search(t) and not _NUMBERED.match(t):
             return t
     for kind, t in short:
-        if kind == "heading" and not _NUMBERED.match(t):
+        if kind == "heading" and not _NUMBERED.match(t) and not _NOT_A_TITLE.match(t):
             return t
     return ""
+
+
+_NOT_A_TITLE = re.compile(r"\s*(table of )?contents\s*$", re.I)  # a report that opens on its contents page
 
 
 @dataclass
