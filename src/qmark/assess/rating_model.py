@@ -19,13 +19,12 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qmark.assess.records import Figures, QuestionResult
-from qmark.assess.scoring import Scored, evidence_lists, not_found, rationale
-from qmark.data import DataFileError
+from qmark.assess.scoring import Scored, question_result
+from qmark.data import DataFileError, load_once
 from qmark.framework import Question
 from qmark.report import Report
 
@@ -237,18 +236,8 @@ def fit(rows: Sequence[Row], c: float, check_below: float = 0.6, decision: str =
 # -- the scorer ----------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4)
-def _load(path: str, stamp: float) -> RatingModel:
-    return RatingModel.load(path)
-
-
 def load_model(path: str | Path) -> RatingModel:
-    p = Path(path)
-    try:
-        stamp = p.stat().st_mtime
-    except OSError:
-        raise DataFileError(f"{p}: rating model file not found") from None
-    return _load(str(p), stamp)
+    return load_once(RatingModel.load, path, "rating model")
 
 
 class LearnedScorer:
@@ -276,21 +265,8 @@ class LearnedScorer:
         return self.result(report, scored, question, rating, p)
 
     def result(self, report: Report, scored: Scored, question: Question, rating: str, p: float) -> QuestionResult:
-        labels = {k: v.label for k, v in self.profile.words.ratings.items()}
-        evidence, counter = evidence_lists(report, scored)
+        label = self.profile.words.ratings[rating].label
         unsure = round(p, 2) < self.model.check_below  # as the confidence shown, so Check agrees with it
-        return QuestionResult(
-            question=question.id,
-            number=self.profile.framework.number(question.id),
-            short=question.short,
-            text=question.text,
-            rating=rating,  # type: ignore[arg-type]
-            confidence=round(p, 2),
-            needs_human_read=unsure,
-            rationale=rationale(labels[rating], rating, question, evidence, counter, scored, unsure, report),
-            evidence=evidence,
-            counter_evidence=counter,
-            not_found=not_found(question, evidence, counter),
-            support=round(1 - math.exp(-scored.support), 3),
-            against=round(1 - math.exp(-scored.against), 3),
-        )
+        number = self.profile.framework.number(question.id)
+        support, against = 1 - math.exp(-scored.support), 1 - math.exp(-scored.against)
+        return question_result(report, scored, question, number, rating, label, p, unsure, support, against)

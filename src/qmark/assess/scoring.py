@@ -218,8 +218,25 @@ def rate(report: Report, scored: Scored, question: Question, thresholds: Thresho
     s, a = strengths(scored.support, scored.against, cuts)
     rating, margin = decide(s, a, cuts, scored.cap, scored.evidenced)
     confidence = thresholds.confidence_for(margin, question.id)
-    evidence, counter = evidence_lists(report, scored)
     unsure = confidence < thresholds.human_read_below
+    return question_result(report, scored, question, number, rating, labels[rating], confidence, unsure, s, a)
+
+
+def question_result(
+    report: Report,
+    scored: Scored,
+    question: Question,
+    number: int,
+    rating: str,
+    label: str,
+    confidence: float,
+    unsure: bool,
+    support: float,
+    against: float,
+) -> QuestionResult:
+    """A scorer's rating with what every scorer shows beside it: the evidence each way, the
+    rationale, and what was not found."""
+    evidence, counter = evidence_lists(report, scored)
     return QuestionResult(
         question=question.id,
         number=number,
@@ -228,12 +245,12 @@ def rate(report: Report, scored: Scored, question: Question, thresholds: Thresho
         rating=rating,  # type: ignore[arg-type]
         confidence=round(confidence, 2),
         needs_human_read=unsure,
-        rationale=rationale(labels[rating], rating, question, evidence, counter, scored, unsure, report),
+        rationale=rationale(label, rating, question, evidence, counter, scored, unsure, report),
         evidence=evidence,
         counter_evidence=counter,
         not_found=not_found(question, evidence, counter),
-        support=round(s, 3),
-        against=round(a, 3),
+        support=round(support, 3),
+        against=round(against, 3),
     )
 
 

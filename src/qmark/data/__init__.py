@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class DataFileError(Exception):
     """A data file failed validation. str() names the file, the field and the problem."""
+
+
+def load_once(load: Callable[[str], T], path: str | Path, what: str) -> T:
+    """load(path), kept for as long as the file is unchanged: a model file is read once per
+    process, and again only after it is rewritten (say by `qmark train`)."""
+    p = Path(path)
+    try:
+        stamp = p.stat().st_mtime
+    except OSError:
+        raise DataFileError(f"{p}: {what} file not found") from None
+    return _loaded(load, str(p), stamp)  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=8)
+def _loaded(load: Callable[[str], Any], path: str, stamp: float) -> Any:
+    return load(path)
 
 
 def data_path(name: str) -> Path:

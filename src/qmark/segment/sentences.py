@@ -63,9 +63,7 @@ def syntok_spans(text: str) -> list[tuple[int, int]]:
 # numerals, '2019. May') are left to it, as is any stop inside an open bracket.
 _CERTAIN = re.compile(r"(?<!\S)([A-Za-z]{2,}|[0-9]{2,})[.!?;](?=\s+(?:([A-Z][A-Za-z]\w*)|A\s))")
 _SYNTOK_KEEPS = _SyntokRules.abbreviations | _SyntokRules.roman_numerals | _SyntokRules.months | {"no", "No", "NO"}
-_OPEN = re.compile("[" + re.escape("".join(sorted(_SyntokRules.opening_brackets))) + "]")
-_CLOSE = re.compile("[" + re.escape("".join(sorted(_SyntokRules.closing_brackets))) + "]")
-_BRACKET = re.compile(_OPEN.pattern[:-1] + _CLOSE.pattern[1:])
+_BRACKET = re.compile("[" + re.escape("".join(sorted(_SyntokRules.opening_brackets | _SyntokRules.closing_brackets))) + "]")
 _PARAGRAPH_BREAK = re.compile(r"\r?\n(?:\s*\r?\n)+")  # where syntok starts a new paragraph
 _STOP = re.compile("[" + re.escape("".join(sorted(c for c in _SyntokRules.terminals if len(c) == 1))) + "]")
 _ENDING = re.compile(_STOP.pattern + r"[\"'\u201d\u2019)\]]*$")

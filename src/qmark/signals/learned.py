@@ -19,11 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qmark.data import DataFileError
+from qmark.data import DataFileError, load_once
 from qmark.signals.annotation import Annotation, Annotations
 from qmark.signals.embedding import EmbeddingUnavailable, get_embedder
 
@@ -205,18 +204,8 @@ def fit(
 # -- the detector ----------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4)
-def _load(path: str, stamp: float) -> SentenceModel:
-    return SentenceModel.load(path)
-
-
 def load_model(path: str | Path) -> SentenceModel:
-    p = Path(path)
-    try:
-        stamp = p.stat().st_mtime
-    except OSError:
-        raise DataFileError(f"{p}: sentence model file not found") from None
-    return _load(str(p), stamp)
+    return load_once(SentenceModel.load, path, "sentence model")
 
 
 class SentenceScores(MutableMapping[int, dict[str, float]]):
